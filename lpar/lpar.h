@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lpar - internal interfaces between the parts of lpar.ko.
+ */
+#ifndef _LPAR_INTERNAL_H
+#define _LPAR_INTERNAL_H
+
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/types.h>
+#include <linux/lpar.h>
+
+#define LPAR_MAX_EXTENTS	16
+#define LPAR_CONSOLE_SIZE	(64 * 1024)
+
+struct pid;
+struct inode;
+
+/**
+ * struct lpar_pool_extent - one physically contiguous piece of main storage.
+ * @start: host physical address.
+ * @size: bytes, a multiple of the increment.
+ * @vaddr: kernel mapping (write-back) of the whole extent.
+ * @flags: LPAR_EXTENT_BOOT or LPAR_EXTENT_HOST.
+ * @res: the claimed iomem resource (boot extents).
+ * @clean: one bit per increment, set while the increment is known zeroed.
+ */
+struct lpar_pool_extent {
+	phys_addr_t start;
+	u64 size;
+	void *vaddr;
+	unsigned int flags;
+	struct resource *res;
+	unsigned long *clean;
+};
+
+/**
+ * struct lpar_pool - all main storage lpar.ko owns.
+ * @ext: the extents, sorted by start address.
+ * @nr_ext: extents in use.
+ * @increment: storage increment in bytes.
+ * @total: sum of the extent sizes.
+ *
+ * The set of extents is fixed after module load.  Which increments are
+ * owned is derived from the partitions' storage ranges, under lpar_mutex.
+ */
+struct lpar_pool {
+	struct lpar_pool_extent ext[LPAR_MAX_EXTENTS];
+	unsigned int nr_ext;
+	u64 increment;
+	u64 total;
+};
+
+/**
+ * struct lpar_partition - a defined partition.
+ * @kobj: /sys/kernel/lpar/partitions/N; the last put frees the partition.
+ * @def: the definition as accepted (argsz/flags normalized).  Changed
+ *	only under lpar_mutex, and only while deactivated.
+ * @op_mutex: serializes the long commands on this partition (act, deact,
+ *	stop, resume).  Taken before lpar_mutex.
+ * @state: enum lpar_state; written under lpar_mutex.
+ * @reason: why it failed, or why the last command failed; lpar_mutex.
+ * @has_storage: owns [@origin, @origin + @size) of @ext; lpar_mutex to
+ *	change, @lock as well so the fault path can read it.
+ * @origin: host physical origin of its storage.
+ * @size: storage bytes (equals def.size today).
+ * @ext: the pool extent holding the storage.
+ * @inode: private inode whose mapping the runner's mmap uses, so that
+ *	unmap_mapping_range() reaches only this partition's mappings.
+ * @gen: activation generation; a partition fd only works for its own.
+ * @token: the secret the runner of generation @gen attaches with.
+ * @attached: the runner of @gen holds a partition fd.
+ * @running: the runner reported LPAR_EVENT_RUNNING.
+ * @runner_pid: the attached runner's thread-group pid (reference held).
+ * @lock: protects the fields below, the console ring and the storage
+ *	placement as read by the fault handler.  Innermost lock.
+ * @order: pending order (LPAR_ORDER_*), LPAR_ORDER_NONE if none.
+ * @order_seq: sequence number of the last order given.
+ * @acked_seq: last order the runner acknowledged.
+ * @last_wait: jiffies of the runner's last LPAR_RUNNER_WAIT.
+ * @wq: woken on orders, acks, attach, runner events and runner exit.
+ * @watchdog: checks that the runner keeps answering.
+ * @t_act: ktime of the start of the last act.
+ * @stats: counters reported by LPAR_GET_STATUS.
+ * @uart_lcr: the guest's UART line-control register (DLAB bit).
+ * @con: console ring buffer, LPAR_CONSOLE_SIZE bytes.
+ * @con_head: bytes ever written to the console.
+ */
+struct lpar_partition {
+	struct kobject kobj;
+	struct lpar_def def;
+	struct mutex op_mutex;
+
+	enum lpar_state state;
+	char reason[LPAR_REASON_LEN];
+	bool has_storage;
+	phys_addr_t origin;
+	u64 size;
+	struct lpar_pool_extent *ext;
+	struct inode *inode;
+
+	u64 gen;
+	u64 token;
+	bool attached;
+	bool running;
+	struct pid *runner_pid;
+
+	spinlock_t lock;
+	u32 order;
+	u64 order_seq;
+	u64 acked_seq;
+	unsigned long last_wait;
+	wait_queue_head_t wq;
+	struct delayed_work watchdog;
+
+	ktime_t t_act;
+	struct {
+		u32 activations;
+		u64 act_ns;
+		u64 first_insn_ns;
+		u64 sc_count;
+		u32 report_code;
+		u64 report_value;
+		u64 heartbeats;
+	} stats;
+	u8 uart_lcr;
+	char *con;
+	u64 con_head;
+};
+
+/* core.c */
+extern struct mutex lpar_mutex;
+extern struct lpar_pool lpar_pool;
+extern struct lpar_partition *lpar_parts[LPAR_MAX_PARTITIONS];
+extern unsigned int lpar_deact_timeout_ms;
+extern unsigned int lpar_watchdog_ms;
+
+const char *lpar_state_name(enum lpar_state state);
+void lpar_set_state(struct lpar_partition *p, enum lpar_state state);
+void lpar_fail(struct lpar_partition *p, const char *fmt, ...) __printf(2, 3);
+int lpar_act(struct lpar_partition *p);
+int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms);
+int lpar_stop(struct lpar_partition *p);
+int lpar_resume(struct lpar_partition *p);
+void lpar_part_release(struct kobject *kobj);
+
+/* pool.c */
+int lpar_pool_init(const char *boot_pool, const char *host_pool, u64 increment);
+void lpar_pool_exit(void);
+struct lpar_pool_extent *lpar_pool_find(phys_addr_t start, u64 size);
+struct lpar_partition *lpar_pool_owner(phys_addr_t start, u64 size,
+				       const struct lpar_partition *except);
+int lpar_pool_place(u64 size, phys_addr_t *origin);
+u64 lpar_pool_free_bytes(u64 *largest);
+void lpar_pool_scrub(struct lpar_pool_extent *ext, phys_addr_t start, u64 size,
+		     bool dirty_only);
+void lpar_pool_mark_dirty(struct lpar_pool_extent *ext, phys_addr_t start,
+			  u64 size);
+void *lpar_storage_va(struct lpar_partition *p, u64 gpa);
+ssize_t lpar_pool_map_show(char *buf);
+
+/* storage.c */
+int lpar_storage_init(void);
+void lpar_storage_exit(void);
+int lpar_storage_inode(struct lpar_partition *p);
+void lpar_storage_zap(struct lpar_partition *p);
+int lpar_storage_load(struct lpar_partition *p);
+int lpar_partition_fd(struct lpar_partition *p);
+struct lpar_partition *lpar_pfile_part(struct file *file, u64 *gen);
+
+/* runner.c */
+int lpar_runner_start(struct lpar_partition *p);
+int lpar_runner_attach(struct lpar_attach *a);
+void lpar_runner_order(struct lpar_partition *p, u32 order);
+int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms);
+long lpar_runner_ioctl(struct file *file, unsigned int cmd,
+		       unsigned long arg);
+void lpar_runner_release(struct file *file);
+void lpar_watchdog_fn(struct work_struct *work);
+
+/* console.c */
+void lpar_console_put(struct lpar_partition *p, const char *s, size_t len);
+ssize_t lpar_console_copy(struct lpar_partition *p, u64 *pos, char *buf,
+			  size_t len, u64 *head);
+
+/* sysfs.c */
+int lpar_sysfs_init(void);
+void lpar_sysfs_exit(void);
+int lpar_sysfs_add(struct lpar_partition *p);
+void lpar_sysfs_uevent(struct lpar_partition *p);
+
+/* uaccess helpers shared by the ioctl handlers (core.c) */
+int lpar_copy_in(void *dst, size_t ksize, size_t minsz, unsigned long arg);
+int lpar_copy_out(unsigned long arg, const void *src, size_t ksize);
+
+#endif /* _LPAR_INTERNAL_H */

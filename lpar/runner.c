@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lpar - the module's side of the LIP runner protocol.
+ *
+ * The module starts the runner itself at act, so act works the same from
+ * an ioctl, sysfs or lparctl.  The runner proves it is the one started for
+ * this activation with a random token, gets a partition fd and from then on
+ * only executes: it asks for orders (LPAR_RUNNER_WAIT, which doubles as its
+ * heartbeat), reports events and forwards the guest's port accesses, which
+ * the module answers (console UART, service call).
+ */
+#define pr_fmt(fmt) "lpar: " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/umh.h>
+
+#include "lpar.h"
+
+static char *runner_path = "/usr/local/libexec/lpar/lpar-runner";
+module_param_named(runner, runner_path, charp, 0644);
+MODULE_PARM_DESC(runner, "Path of the LIP runner the module starts at act");
+
+/**
+ * lpar_runner_start() - launch the runner for the activating partition.
+ * @p: the partition, in state activating with a fresh @p->gen and token.
+ *
+ * Context: op_mutex held.
+ * Return: 0 once the runner was exec'ed, or a negative errno with
+ * @p->reason set.
+ */
+int lpar_runner_start(struct lpar_partition *p)
+{
+	static char *envp[] = { "HOME=/", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+				NULL };
+	struct subprocess_info *info;
+	char **argv;
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	argv = kcalloc(6, sizeof(*argv), GFP_KERNEL);
+	if (!argv)
+		return -ENOMEM;
+	argv[0] = runner_path;
+	argv[1] = "--id";
+	argv[2] = kasprintf(GFP_KERNEL, "%u", p->def.id);
+	argv[3] = "--token";
+	argv[4] = kasprintf(GFP_KERNEL, "%llx", p->token);
+	ret = -ENOMEM;
+	if (!argv[2] || !argv[4])
+		goto out;
+	info = call_usermodehelper_setup(runner_path, argv, envp, GFP_KERNEL,
+					 NULL, NULL, NULL);
+	if (!info)
+		goto out;
+	ret = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
+	if (ret)
+		snprintf(p->reason, sizeof(p->reason),
+			 "cannot start runner %s (%d): set the module parameter runner=PATH",
+			 runner_path, ret);
+out:
+	kfree(argv[2]);
+	kfree(argv[4]);
+	kfree(argv);
+	return ret;
+}
+
+/**
+ * lpar_runner_attach() - LPAR_ATTACH: the started runner takes its partition.
+ * @a: the validated request.
+ *
+ * Return: a partition fd, or a negative errno.
+ */
+int lpar_runner_attach(struct lpar_attach *a)
+{
+	struct lpar_partition *p;
+	int fd;
+
+	if (a->id >= LPAR_MAX_PARTITIONS)
+		return -EINVAL;
+	mutex_lock(&lpar_mutex);
+	p = lpar_parts[a->id];
+	if (!p || p->state != LPAR_STATE_ACTIVATING || p->attached ||
+	    a->token != p->token) {
+		fd = p ? -EPERM : -ENOENT;
+		goto out;
+	}
+	fd = lpar_partition_fd(p);
+	if (fd < 0)
+		goto out;
+	spin_lock(&p->lock);
+	p->attached = true;
+	p->last_wait = jiffies;
+	spin_unlock(&p->lock);
+	p->runner_pid = get_task_pid(current, PIDTYPE_TGID);
+	wake_up_all(&p->wq);
+	schedule_delayed_work(&p->watchdog, msecs_to_jiffies(1000));
+out:
+	mutex_unlock(&lpar_mutex);
+	return fd;
+}
+
+/**
+ * lpar_runner_order() - give the runner an order.
+ * @p: the partition.
+ * @order: LPAR_ORDER_*; LPAR_ORDER_EXIT overrides a pending order.
+ */
+void lpar_runner_order(struct lpar_partition *p, u32 order)
+{
+	spin_lock(&p->lock);
+	p->order = order;
+	p->order_seq++;
+	spin_unlock(&p->lock);
+	wake_up_all(&p->wq);
+}
+
+static bool runner_gone(struct lpar_partition *p)
+{
+	bool gone;
+
+	spin_lock(&p->lock);
+	gone = !p->attached;
+	spin_unlock(&p->lock);
+	return gone;
+}
+
+static void runner_kill(struct lpar_partition *p)
+{
+	mutex_lock(&lpar_mutex);
+	if (p->runner_pid)
+		kill_pid(p->runner_pid, SIGKILL, 1);
+	mutex_unlock(&lpar_mutex);
+}
+
+/**
+ * lpar_runner_end() - make the partition's runner exit.
+ * @p: the partition.
+ * @force: kill at once instead of ordering an exit first.
+ * @timeout_ms: how long the ordered exit may take before the kill.
+ *
+ * Context: op_mutex held; sleeps.
+ * Return: 0 once the runner's partition fd is closed, -ETIMEDOUT if even
+ * a killed runner did not let go of it.
+ */
+int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms)
+{
+	lockdep_assert_held(&p->op_mutex);
+	cancel_delayed_work_sync(&p->watchdog);
+	if (runner_gone(p))
+		return 0;
+	if (!force) {
+		lpar_runner_order(p, LPAR_ORDER_EXIT);
+		if (wait_event_timeout(p->wq, runner_gone(p),
+				       msecs_to_jiffies(timeout_ms)))
+			return 0;
+		pr_info("partition %u (%s): runner did not exit within %u ms, killing it\n",
+			p->def.id, p->def.name, timeout_ms);
+	}
+	runner_kill(p);
+	/* Tearing down a VM with its storage mapping can take a while. */
+	if (wait_event_timeout(p->wq, runner_gone(p), 60 * HZ))
+		return 0;
+	return -ETIMEDOUT;
+}
+
+/**
+ * lpar_runner_release() - the runner's partition fd is closed.
+ * @file: the partition fd.
+ *
+ * A runner that goes away while its partition should be running leaves the
+ * partition failed; its storage is kept until deact.
+ */
+void lpar_runner_release(struct file *file)
+{
+	struct lpar_partition *p;
+	u64 gen;
+
+	p = lpar_pfile_part(file, &gen);
+	mutex_lock(&lpar_mutex);
+	if (gen != p->gen) {
+		mutex_unlock(&lpar_mutex);
+		return;
+	}
+	spin_lock(&p->lock);
+	p->attached = false;
+	p->running = false;
+	spin_unlock(&p->lock);
+	put_pid(p->runner_pid);
+	p->runner_pid = NULL;
+	if (p->state == LPAR_STATE_ACTIVATING ||
+	    p->state == LPAR_STATE_OPERATING || p->state == LPAR_STATE_STOPPED)
+		lpar_fail(p, "runner exited");
+	mutex_unlock(&lpar_mutex);
+	wake_up_all(&p->wq);
+}
+
+/**
+ * lpar_watchdog_fn() - fail a partition whose runner stopped answering.
+ * @work: the partition's watchdog.
+ */
+void lpar_watchdog_fn(struct work_struct *work)
+{
+	struct lpar_partition *p = container_of(to_delayed_work(work),
+						struct lpar_partition, watchdog);
+	unsigned long quiet;
+	bool attached;
+
+	spin_lock(&p->lock);
+	attached = p->attached;
+	quiet = jiffies - p->last_wait;
+	spin_unlock(&p->lock);
+	if (!attached)
+		return;
+	if (quiet <= msecs_to_jiffies(lpar_watchdog_ms)) {
+		schedule_delayed_work(&p->watchdog, msecs_to_jiffies(1000));
+		return;
+	}
+	mutex_lock(&lpar_mutex);
+	if (p->state == LPAR_STATE_OPERATING || p->state == LPAR_STATE_STOPPED ||
+	    p->state == LPAR_STATE_ACTIVATING) {
+		lpar_fail(p, "runner not answering for %u ms",
+			  jiffies_to_msecs(quiet));
+		/* Fence it: a runner we cannot reach must not run the guest. */
+		if (p->runner_pid)
+			kill_pid(p->runner_pid, SIGKILL, 1);
+	}
+	mutex_unlock(&lpar_mutex);
+	wake_up_all(&p->wq);
+}
+
+static bool order_ready(struct lpar_partition *p, u64 gen)
+{
+	bool ready;
+
+	spin_lock(&p->lock);
+	ready = p->order != LPAR_ORDER_NONE || gen != p->gen;
+	spin_unlock(&p->lock);
+	return ready;
+}
+
+static long runner_wait(struct lpar_partition *p, u64 gen, unsigned long arg)
+{
+	struct lpar_order o;
+	long ret;
+
+	ret = lpar_copy_in(&o, sizeof(o), sizeof(o), arg);
+	if (ret)
+		return ret;
+	if (o.flags || o.timeout_ms > 1000)
+		return -EINVAL;
+	spin_lock(&p->lock);
+	p->last_wait = jiffies;
+	spin_unlock(&p->lock);
+	ret = wait_event_interruptible_timeout(p->wq, order_ready(p, gen),
+					       msecs_to_jiffies(o.timeout_ms));
+	if (ret < 0)
+		return ret;
+	spin_lock(&p->lock);
+	p->last_wait = jiffies;
+	if (gen != p->gen) {
+		o.order = LPAR_ORDER_EXIT;
+	} else {
+		o.order = p->order;
+		/* EXIT stays pending: every later call must see it too. */
+		if (p->order != LPAR_ORDER_EXIT)
+			p->order = LPAR_ORDER_NONE;
+	}
+	o.seq = p->order_seq;
+	spin_unlock(&p->lock);
+	return lpar_copy_out(arg, &o, sizeof(o));
+}
+
+static long runner_event(struct lpar_partition *p, unsigned long arg)
+{
+	struct lpar_runner_event ev;
+	long ret;
+
+	ret = lpar_copy_in(&ev, sizeof(ev), sizeof(ev), arg);
+	if (ret)
+		return ret;
+	if (ev.flags)
+		return -EINVAL;
+	ev.reason[sizeof(ev.reason) - 1] = 0;
+	switch (ev.event) {
+	case LPAR_EVENT_ACK:
+		spin_lock(&p->lock);
+		p->acked_seq = ev.seq;
+		spin_unlock(&p->lock);
+		break;
+	case LPAR_EVENT_RUNNING:
+		spin_lock(&p->lock);
+		p->running = true;
+		spin_unlock(&p->lock);
+		break;
+	case LPAR_EVENT_CHECKSTOP:
+		mutex_lock(&lpar_mutex);
+		if (p->state == LPAR_STATE_OPERATING ||
+		    p->state == LPAR_STATE_STOPPED ||
+		    p->state == LPAR_STATE_ACTIVATING)
+			lpar_fail(p, "check stop on vCPU %u: %s", ev.vcpu,
+				  ev.reason);
+		mutex_unlock(&lpar_mutex);
+		lpar_runner_order(p, LPAR_ORDER_EXIT);
+		break;
+	default:
+		return -EINVAL;
+	}
+	wake_up_all(&p->wq);
+	return 0;
+}
+
+/* The 8250 the guest sees: transmit only, always ready. */
+static u64 uart_io(struct lpar_partition *p, struct lpar_io *io)
+{
+	unsigned int reg = io->port - LPAR_PORT_COM1;
+	char c = io->data;
+
+	if (io->flags & LPAR_IO_WRITE) {
+		if (reg == 3)
+			WRITE_ONCE(p->uart_lcr, io->data);
+		else if (reg == 0 && !(READ_ONCE(p->uart_lcr) & 0x80))
+			lpar_console_put(p, &c, 1);
+		return 0;
+	}
+	switch (reg) {
+	case 2:		/* IIR: no interrupt pending */
+		return 0x01;
+	case 3:
+		return READ_ONCE(p->uart_lcr);
+	case 5:		/* LSR: transmitter empty, holding register empty */
+		return 0x60;
+	case 6:		/* MSR: DCD, DSR, CTS */
+		return 0xb0;
+	default:
+		return 0;
+	}
+}
+
+static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
+{
+	size_t text;
+
+	switch (sccb->cmd) {
+	case LPAR_SC_INFO:
+		sccb->args[0] = p->def.id;
+		sccb->args[1] = p->size;
+		sccb->args[2] = p->def.vcpus;
+		return LPAR_SCCB_OK;
+	case LPAR_SC_REPORT:
+		spin_lock(&p->lock);
+		p->stats.report_code = sccb->args[0];
+		p->stats.report_value = sccb->args[1];
+		spin_unlock(&p->lock);
+		if (sccb->args[0] == LPAR_REPORT_FAIL)
+			pr_info("partition %u (%s): guest reports failure, value %#llx\n",
+				p->def.id, p->def.name, sccb->args[1]);
+		wake_up_all(&p->wq);
+		return LPAR_SCCB_OK;
+	case LPAR_SC_HEARTBEAT:
+		spin_lock(&p->lock);
+		p->stats.heartbeats++;
+		spin_unlock(&p->lock);
+		return LPAR_SCCB_OK;
+	case LPAR_SC_LOG:
+		text = sccb->args[0];
+		if (text > sccb->len - sizeof(*sccb))
+			return LPAR_SCCB_BAD_LEN;
+		pr_info_ratelimited("partition %u (%s): %.*s\n", p->def.id,
+				    p->def.name, (int)text, sccb->data);
+		return LPAR_SCCB_OK;
+	default:
+		return LPAR_SCCB_BAD_CMD;
+	}
+}
+
+/*
+ * The SCCB lives in guest storage: copy it in whole, execute, copy it back,
+ * so a guest changing it under us sees only its own confusion.
+ */
+static int service_port(struct lpar_partition *p, u64 gpa)
+{
+	struct lpar_sccb *sccb;
+	u32 len;
+
+	if (!IS_ALIGNED(gpa, 8) || gpa + sizeof(*sccb) > p->size ||
+	    offset_in_page(gpa) + sizeof(*sccb) > PAGE_SIZE)
+		return -EFAULT;
+	len = READ_ONCE(*(u32 *)lpar_storage_va(p, gpa));
+	if (len < sizeof(*sccb) || offset_in_page(gpa) + len > PAGE_SIZE) {
+		*(u16 *)(lpar_storage_va(p, gpa) +
+			 offsetof(struct lpar_sccb, status)) = LPAR_SCCB_BAD_LEN;
+		return 0;
+	}
+	sccb = kmalloc(len, GFP_KERNEL);
+	if (!sccb)
+		return -ENOMEM;
+	memcpy(sccb, lpar_storage_va(p, gpa), len);
+	sccb->len = len;
+	sccb->status = service_call(p, sccb);
+	memcpy(lpar_storage_va(p, gpa), sccb, len);
+	kfree(sccb);
+	spin_lock(&p->lock);
+	p->stats.sc_count++;
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+static long runner_io(struct lpar_partition *p, unsigned long arg)
+{
+	struct lpar_io io;
+	long ret;
+
+	ret = lpar_copy_in(&io, sizeof(io), sizeof(io), arg);
+	if (ret)
+		return ret;
+	if ((io.flags & ~LPAR_IO_WRITE) || io.pad ||
+	    (io.size != 1 && io.size != 2 && io.size != 4) ||
+	    io.vcpu >= p->def.vcpus)
+		return -EINVAL;
+	spin_lock(&p->lock);
+	if (!p->stats.first_insn_ns)
+		p->stats.first_insn_ns = ktime_to_ns(ktime_sub(ktime_get(),
+							       p->t_act));
+	spin_unlock(&p->lock);
+	if (io.port >= LPAR_PORT_COM1 && io.port < LPAR_PORT_COM1 + 8) {
+		io.data = uart_io(p, &io);
+	} else if (io.port == LPAR_PORT_SERVICE && io.size == 4 &&
+		   (io.flags & LPAR_IO_WRITE)) {
+		ret = service_port(p, (u32)io.data);
+		if (ret)
+			return ret;
+	} else if (!(io.flags & LPAR_IO_WRITE)) {
+		io.data = GENMASK_ULL(io.size * 8 - 1, 0);
+	}
+	return lpar_copy_out(arg, &io, sizeof(io));
+}
+
+static long runner_info(struct lpar_partition *p, unsigned long arg)
+{
+	struct lpar_runner_info info;
+	long ret;
+
+	ret = lpar_copy_in(&info, sizeof(info), sizeof(info), arg);
+	if (ret)
+		return ret;
+	if (info.flags)
+		return -EINVAL;
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	info.flags = p->def.flags & LPAR_DEF_DEDICATED;
+	info.id = p->def.id;
+	info.vcpus = p->def.vcpus;
+	info.size = p->size;
+	info.cpumask = p->def.cpumask;
+	info.weight = p->def.weight;
+	info.entry = p->def.entry;
+	info.cr3 = LPAR_BOOT_PT_GPA;
+	info.gdt = LPAR_BOOT_GDT_GPA;
+	info.boot_info = LPAR_BOOT_INFO_GPA;
+	info.stack_top = LPAR_BOOT_STACK_TOP;
+	return lpar_copy_out(arg, &info, sizeof(info));
+}
+
+/**
+ * lpar_runner_ioctl() - ioctls on a partition fd.
+ * @file: the partition fd.
+ * @cmd: LPAR_RUNNER_* or LPAR_IO.
+ * @arg: user pointer to the command's struct.
+ *
+ * Return: 0 or a negative errno; -ENODEV once the activation the fd was
+ * made for has ended.
+ */
+long lpar_runner_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct lpar_partition *p;
+	u64 gen;
+
+	p = lpar_pfile_part(file, &gen);
+	if (READ_ONCE(p->gen) != gen)
+		return -ENODEV;
+	switch (cmd) {
+	case LPAR_RUNNER_INFO:
+		return runner_info(p, arg);
+	case LPAR_RUNNER_WAIT:
+		return runner_wait(p, gen, arg);
+	case LPAR_RUNNER_EVENT:
+		return runner_event(p, arg);
+	case LPAR_IO:
+		return runner_io(p, arg);
+	default:
+		return -ENOTTY;
+	}
+}

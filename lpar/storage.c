@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lpar - partition storage as the runner (and through it KVM) sees it.
+ *
+ * The runner maps its partition fd; the fault handler installs 4 KiB PFN
+ * mappings of the frames the partition owns *now*.  Nothing is pinned:
+ * KVM resolves these mappings through the host page tables and, through
+ * its MMU notifier, drops its NPT/EPT entries when we zap the range with
+ * unmap_mapping_range().  Each partition has its own inode on a private
+ * pseudo filesystem so that a zap reaches only that partition's mappings.
+ */
+#define pr_fmt(fmt) "lpar: " fmt
+
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/kernel_read_file.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+
+#include "lpar.h"
+
+#define LPAR_FS_MAGIC	0x4c504152
+
+static struct vfsmount *lpar_mnt;
+static int lpar_mnt_count;
+
+static int lpar_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, LPAR_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type lpar_fs_type = {
+	.name = "lpar",
+	.owner = THIS_MODULE,
+	.init_fs_context = lpar_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+/**
+ * lpar_storage_init() - mount the private pseudo filesystem.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lpar_storage_init(void)
+{
+	return simple_pin_fs(&lpar_fs_type, &lpar_mnt, &lpar_mnt_count);
+}
+
+/**
+ * lpar_storage_exit() - unmount it; every partition inode is gone.
+ */
+void lpar_storage_exit(void)
+{
+	simple_release_fs(&lpar_mnt, &lpar_mnt_count);
+}
+
+/**
+ * lpar_storage_inode() - give a new partition its private inode.
+ * @p: the partition being defined.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lpar_storage_inode(struct lpar_partition *p)
+{
+	struct inode *inode = alloc_anon_inode(lpar_mnt->mnt_sb);
+
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	p->inode = inode;
+	return 0;
+}
+
+/**
+ * lpar_storage_zap() - remove every user mapping of the partition's storage.
+ * @p: the partition.
+ *
+ * The next access faults back into lpar_storage_fault(); KVM drops its
+ * shadow entries through its MMU notifier before this returns.
+ */
+void lpar_storage_zap(struct lpar_partition *p)
+{
+	unmap_mapping_range(p->inode->i_mapping, 0, 0, 1);
+}
+
+struct lpar_pfile {
+	struct lpar_partition *part;
+	u64 gen;
+};
+
+static vm_fault_t lpar_storage_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct lpar_pfile *pf = vma->vm_file->private_data;
+	struct lpar_partition *p = pf->part;
+	unsigned long pfn = 0;
+	bool ok;
+
+	spin_lock(&p->lock);
+	ok = p->has_storage && pf->gen == p->gen &&
+	     vmf->pgoff < (p->size >> PAGE_SHIFT);
+	if (ok)
+		pfn = PHYS_PFN(p->origin) + vmf->pgoff;
+	spin_unlock(&p->lock);
+	if (!ok)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vma, vmf->address, pfn);
+}
+
+static const struct vm_operations_struct lpar_storage_vm_ops = {
+	.fault = lpar_storage_fault,
+};
+
+static int lpar_pfile_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct lpar_pfile *pf = file->private_data;
+	struct lpar_partition *p = pf->part;
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff ||
+	    len > p->size)
+		return -EINVAL;
+	/*
+	 * PFN mappings, not copied on fork, not dumped, never grown: the
+	 * frames belong to the partition, not to the runner.
+	 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+#else
+	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+#endif
+	vma->vm_ops = &lpar_storage_vm_ops;
+	return 0;
+}
+
+static int lpar_pfile_release(struct inode *inode, struct file *file)
+{
+	struct lpar_pfile *pf = file->private_data;
+
+	lpar_runner_release(file);
+	kobject_put(&pf->part->kobj);
+	kfree(pf);
+	return 0;
+}
+
+static const struct file_operations lpar_pfile_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = lpar_runner_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = lpar_pfile_mmap,
+	.release = lpar_pfile_release,
+	.llseek = noop_llseek,
+};
+
+/**
+ * lpar_partition_fd() - a new partition fd for the attaching runner.
+ * @p: the partition; the caller checked the attach under lpar_mutex.
+ *
+ * Context: lpar_mutex held.
+ * Return: the fd, or a negative errno.
+ */
+int lpar_partition_fd(struct lpar_partition *p)
+{
+	struct lpar_pfile *pf;
+	struct file *file;
+	int fd, ret;
+
+	lockdep_assert_held(&lpar_mutex);
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	pf->part = p;
+	pf->gen = p->gen;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_free;
+	}
+	/* alloc_file_pseudo() does not take the fops owner: we must. */
+	if (!try_module_get(THIS_MODULE)) {
+		ret = -ENODEV;
+		goto err_fd;
+	}
+	ihold(p->inode);
+	file = alloc_file_pseudo(p->inode, lpar_mnt, "lpar-partition", O_RDWR,
+				 &lpar_pfile_fops);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		iput(p->inode);
+		module_put(THIS_MODULE);
+		goto err_fd;
+	}
+	file->private_data = pf;
+	kobject_get(&p->kobj);
+	fd_install(fd, file);
+	return fd;
+
+err_fd:
+	put_unused_fd(fd);
+err_free:
+	kfree(pf);
+	return ret;
+}
+
+/**
+ * lpar_pfile_part() - the partition and generation behind a partition fd.
+ * @file: a partition fd.
+ * @gen: the activation it was made for (out).
+ *
+ * Return: the partition.
+ */
+struct lpar_partition *lpar_pfile_part(struct file *file, u64 *gen)
+{
+	struct lpar_pfile *pf = file->private_data;
+
+	*gen = pf->gen;
+	return pf->part;
+}
+
+/* Identity map of 0..4 GiB with 2 MiB pages, a GDT and the boot info. */
+static void write_boot_block(struct lpar_partition *p, size_t image_size)
+{
+	u64 *pml4 = lpar_storage_va(p, LPAR_BOOT_PT_GPA);
+	u64 *pdpt = lpar_storage_va(p, LPAR_BOOT_PT_GPA + 0x1000);
+	u64 *gdt = lpar_storage_va(p, LPAR_BOOT_GDT_GPA);
+	struct lpar_boot_info *bi = lpar_storage_va(p, LPAR_BOOT_INFO_GPA);
+	const u64 pte = 0x3;		/* present, writable */
+	unsigned int i, j;
+
+	pml4[0] = (LPAR_BOOT_PT_GPA + 0x1000) | pte;
+	for (i = 0; i < 4; i++) {
+		u64 pd_gpa = LPAR_BOOT_PT_GPA + 0x2000 + i * 0x1000;
+		u64 *pd = lpar_storage_va(p, pd_gpa);
+
+		pdpt[i] = pd_gpa | pte;
+		for (j = 0; j < 512; j++)
+			pd[j] = ((u64)i << 30 | (u64)j << 21) | pte | 0x80;
+	}
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffULL;	/* 0x08: 64-bit code, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffULL;	/* 0x10: data */
+
+	bi->magic = LPAR_BOOT_MAGIC;
+	bi->id = p->def.id;
+	bi->vcpus = p->def.vcpus;
+	bi->activation = p->stats.activations + 1;
+	bi->size = p->size;
+	bi->load_addr = p->def.load_addr;
+	bi->image_size = image_size;
+	memcpy(bi->name, p->def.name, sizeof(bi->name));
+}
+
+/**
+ * lpar_storage_load() - load the boot image and the boot block.
+ * @p: an activating partition that owns scrubbed storage.
+ *
+ * Context: op_mutex held; may sleep.
+ * Return: 0 or a negative errno, with @p->reason set.
+ */
+int lpar_storage_load(struct lpar_partition *p)
+{
+	size_t room = p->size - p->def.load_addr, fsize = 0;
+	void *buf = NULL;
+	ssize_t n;
+
+	lockdep_assert_held(&p->op_mutex);
+	n = kernel_read_file_from_path(p->def.image, 0, &buf, room, &fsize,
+				       READING_UNKNOWN);
+	if (n < 0) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "cannot load image %s (%zd)%s", p->def.image, n,
+			 n == -EFBIG ? ": larger than storage above load_addr" : "");
+		return n;
+	}
+	if (p->def.entry >= p->def.load_addr + n) {
+		vfree(buf);
+		snprintf(p->reason, sizeof(p->reason),
+			 "entry %#llx is outside the %zd-byte image",
+			 p->def.entry, n);
+		return -ENOEXEC;
+	}
+	memcpy(lpar_storage_va(p, p->def.load_addr), buf, n);
+	vfree(buf);
+	write_boot_block(p, n);
+	return 0;
+}
