@@ -1052,7 +1052,6 @@ deps_/work/main/lpar/storage.o := \
     $(wildcard include/config/SECURITY_NETWORK_XFRM) \
     $(wildcard include/config/SECURITY_PATH) \
     $(wildcard include/config/SECURITYFS) \
-  include/generated/uapi/linux/version.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/vmalloc.h \
     $(wildcard include/config/HAVE_ARCH_HUGE_VMALLOC) \
   /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/vmalloc.h \

@@ -32,6 +32,7 @@
 
 #include "lpar.h"
 
+/* The partition table, definitions, states and pool ownership. */
 DEFINE_MUTEX(lpar_mutex);
 struct lpar_partition *lpar_parts[LPAR_MAX_PARTITIONS];
 
@@ -202,13 +203,21 @@ static struct lpar_partition *find_name(const char *name)
 }
 
 /* One dmesg line naming the partition and the reason; no state touched. */
-#define def_reject(d, err, fmt, ...)					\
-	({								\
-		pr_info("define partition %u (%.*s): " fmt " (%d)\n",	\
-			(d)->id, LPAR_NAME_LEN, (d)->name, ##__VA_ARGS__,\
-			err);						\
-		err;							\
-	})
+static int def_reject(const struct lpar_def *d, int err, const char *fmt, ...)
+	__printf(3, 4);
+static int def_reject(const struct lpar_def *d, int err, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("define partition %u (%.*s): %pV (%d)\n", d->id,
+		LPAR_NAME_LEN, d->name, &vaf, err);
+	va_end(args);
+	return err;
+}
 
 /*
  * Validate a whole definition.  Everything that can be checked without

@@ -92,7 +92,7 @@ struct lpar_pool {
 struct lpar_partition {
 	struct kobject kobj;
 	struct lpar_def def;
-	struct mutex op_mutex;
+	struct mutex op_mutex;		/* see above: long commands */
 
 	enum lpar_state state;
 	char reason[LPAR_REASON_LEN];
@@ -108,7 +108,7 @@ struct lpar_partition {
 	bool running;
 	struct pid *runner_pid;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* see above: runner fast paths */
 	u32 order;
 	u64 order_seq;
 	u64 acked_seq;

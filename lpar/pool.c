@@ -379,9 +379,10 @@ static struct lpar_partition *next_owned(struct lpar_pool_extent *ext,
  * Walk the free ranges of every extent in address order, calling @fn for
  * each; stop when it returns true.
  */
-static void for_each_free(bool (*fn)(struct lpar_pool_extent *ext,
-				     phys_addr_t start, u64 size, void *arg),
-			  void *arg)
+typedef bool (*lpar_free_fn)(struct lpar_pool_extent *ext, phys_addr_t start,
+			     u64 size, void *arg);
+
+static void walk_free(lpar_free_fn fn, void *arg)
 {
 	unsigned int i;
 
@@ -433,7 +434,7 @@ int lpar_pool_place(u64 size, phys_addr_t *origin)
 	struct place_arg pa = { .size = size };
 
 	lockdep_assert_held(&lpar_mutex);
-	for_each_free(place_fn, &pa);
+	walk_free(place_fn, &pa);
 	if (!pa.found)
 		return -ENOSPC;
 	*origin = pa.origin;
@@ -467,7 +468,7 @@ u64 lpar_pool_free_bytes(u64 *largest)
 	struct free_arg fa = {};
 
 	lockdep_assert_held(&lpar_mutex);
-	for_each_free(free_fn, &fa);
+	walk_free(free_fn, &fa);
 	if (largest)
 		*largest = fa.largest;
 	return fa.total;

@@ -40,16 +40,18 @@ MODULE_PARM_DESC(runner, "Path of the LIP runner the module starts at act");
  */
 int lpar_runner_start(struct lpar_partition *p)
 {
-	static char *envp[] = { "HOME=/", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-				NULL };
 	struct subprocess_info *info;
-	char **argv;
+	char **argv, **envp;
 	int ret;
 
 	lockdep_assert_held(&p->op_mutex);
-	argv = kcalloc(6, sizeof(*argv), GFP_KERNEL);
+	/* argv[0..4], NULL, then envp[0..1], NULL */
+	argv = kcalloc(9, sizeof(*argv), GFP_KERNEL);
 	if (!argv)
 		return -ENOMEM;
+	envp = argv + 6;
+	envp[0] = "HOME=/";
+	envp[1] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 	argv[0] = runner_path;
 	argv[1] = "--id";
 	argv[2] = kasprintf(GFP_KERNEL, "%u", p->def.id);

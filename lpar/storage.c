@@ -18,7 +18,6 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 
 #include "lpar.h"
@@ -127,11 +126,7 @@ static int lpar_pfile_mmap(struct file *file, struct vm_area_struct *vma)
 	 * PFN mappings, not copied on fork, not dumped, never grown: the
 	 * frames belong to the partition, not to the runner.
 	 */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
-#else
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
-#endif
 	vma->vm_ops = &lpar_storage_vm_ops;
 	return 0;
 }

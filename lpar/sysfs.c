@@ -162,6 +162,7 @@ static ssize_t origin_show(struct lpar_partition *p, char *buf)
 	mutex_unlock(&lpar_mutex);
 	return n;
 }
+
 PART_RO(origin);
 
 static ssize_t cpus_show(struct lpar_partition *p, char *buf)
@@ -170,6 +171,7 @@ static ssize_t cpus_show(struct lpar_partition *p, char *buf)
 
 	return sysfs_emit(buf, "%*pbl\n", BITS_PER_LONG, &mask);
 }
+
 PART_RO(cpus);
 
 static ssize_t console_show(struct lpar_partition *p, char *buf)
@@ -185,6 +187,7 @@ static ssize_t console_show(struct lpar_partition *p, char *buf)
 	n = lpar_console_copy(p, &pos, buf, PAGE_SIZE, &head);
 	return n;
 }
+
 PART_RO(console);
 
 /* Command files take "1"; the result is the command's errno or @len. */
@@ -199,11 +202,11 @@ static ssize_t run_cmd(struct lpar_partition *p, const char *buf, size_t len,
 	return ret ? ret : len;
 }
 
-static ssize_t act_store(struct lpar_partition *p, const char *buf,
-			size_t len)
+static ssize_t act_store(struct lpar_partition *p, const char *buf, size_t len)
 {
 	return run_cmd(p, buf, len, lpar_act);
 }
+
 PART_WO(act);
 
 static ssize_t deact_store(struct lpar_partition *p, const char *buf,
@@ -221,20 +224,22 @@ static ssize_t deact_store(struct lpar_partition *p, const char *buf,
 	ret = lpar_deact(p, flags, 0);
 	return ret ? ret : len;
 }
+
 PART_WO(deact);
 
-static ssize_t stop_store(struct lpar_partition *p, const char *buf,
-			size_t len)
+static ssize_t stop_store(struct lpar_partition *p, const char *buf, size_t len)
 {
 	return run_cmd(p, buf, len, lpar_stop);
 }
+
 PART_WO(stop);
 
 static ssize_t resume_store(struct lpar_partition *p, const char *buf,
-			size_t len)
+			    size_t len)
 {
 	return run_cmd(p, buf, len, lpar_resume);
 }
+
 PART_WO(resume);
 
 static struct attribute *part_attrs[] = {
@@ -329,13 +334,17 @@ int lpar_sysfs_add(struct lpar_partition *p)
 void lpar_sysfs_uevent(struct lpar_partition *p)
 {
 	char id[24], name[16 + LPAR_NAME_LEN], state[32];
-	char *envp[] = { id, name, state, NULL };
+	char *envp[4];
 
 	lockdep_assert_held(&lpar_mutex);
 	snprintf(id, sizeof(id), "LPAR_ID=%u", p->def.id);
 	snprintf(name, sizeof(name), "LPAR_NAME=%s", p->def.name);
 	snprintf(state, sizeof(state), "LPAR_STATE=%s",
 		 lpar_state_name(p->state));
+	envp[0] = id;
+	envp[1] = name;
+	envp[2] = state;
+	envp[3] = NULL;
 	kobject_uevent_env(&p->kobj, KOBJ_CHANGE, envp);
 }
 

@@ -111,8 +111,8 @@ struct lpar_pool_info {
 	__u64 extents_ptr;
 };
 
-#define LPAR_EXTENT_BOOT	(1U << 0)	/* reserved with memmap= */
-#define LPAR_EXTENT_HOST	(1U << 1)	/* taken from the running host */
+#define LPAR_EXTENT_BOOT	0x1U	/* reserved with memmap= */
+#define LPAR_EXTENT_HOST	0x2U	/* taken from the running host */
 
 /**
  * struct lpar_extent - one physically contiguous piece of the pool.
@@ -129,8 +129,8 @@ struct lpar_extent {
 };
 
 /* struct lpar_def.flags */
-#define LPAR_DEF_ORIGIN		(1U << 0)	/* @origin is explicit */
-#define LPAR_DEF_DEDICATED	(1U << 1)	/* vCPUs on dedicated host CPUs */
+#define LPAR_DEF_ORIGIN		0x1U	/* @origin is explicit */
+#define LPAR_DEF_DEDICATED	0x2U	/* vCPUs on dedicated host CPUs */
 #define LPAR_DEF_FLAGS		(LPAR_DEF_ORIGIN | LPAR_DEF_DEDICATED)
 
 #define LPAR_IMAGE_FLAT64	1	/* flat binary, started in 64-bit mode */
@@ -191,7 +191,7 @@ struct lpar_cmd {
 	__u32 timeout_ms;
 };
 
-#define LPAR_DEACT_FORCE	(1U << 0)	/* kill the runner at once */
+#define LPAR_DEACT_FORCE	0x1U	/* kill the runner at once */
 
 /**
  * struct lpar_status - LPAR_GET_STATUS: a partition's current state.
@@ -377,7 +377,7 @@ struct lpar_runner_event {
 	char reason[LPAR_REASON_LEN];
 };
 
-#define LPAR_IO_WRITE		(1U << 0)	/* guest OUT; else IN */
+#define LPAR_IO_WRITE		0x1U	/* guest OUT; else IN */
 
 /**
  * struct lpar_io - LPAR_IO (partition fd): a trapped port access.
