@@ -32,9 +32,12 @@ static int lpar_fs_init_fs_context(struct fs_context *fc)
 	return init_pseudo(fc, LPAR_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
+/*
+ * No .owner: a mount would pin the module for good.  The type is never
+ * registered, so only this module mounts it, and it unmounts before unload.
+ */
 static struct file_system_type lpar_fs_type = {
 	.name = "lpar",
-	.owner = THIS_MODULE,
 	.init_fs_context = lpar_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
