@@ -359,6 +359,8 @@ static int do_define(unsigned long arg)
 		return -ENOMEM;
 	}
 	mutex_init(&p->op_mutex);
+	init_rwsem(&p->mv_sem);
+	INIT_LIST_HEAD(&p->dma_users);
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->wq);
 	INIT_DELAYED_WORK(&p->watchdog, lpar_watchdog_fn);
@@ -437,9 +439,9 @@ static void release_storage(struct lpar_partition *p)
 	lpar_storage_zap(p);
 	lpar_pool_scrub(p->ext, p->origin, p->size, false);
 	mutex_lock(&lpar_mutex);
-	spin_lock(&p->lock);
+	down_write(&p->mv_sem);
 	p->has_storage = false;
-	spin_unlock(&p->lock);
+	up_write(&p->mv_sem);
 	mutex_unlock(&lpar_mutex);
 }
 
@@ -514,11 +516,13 @@ static int act_reserve(struct lpar_partition *p)
 			goto out_log;
 		}
 	}
-	spin_lock(&p->lock);
+	down_write(&p->mv_sem);
 	p->ext = lpar_pool_find(origin, p->def.size);
 	p->origin = origin;
 	p->size = p->def.size;
 	p->has_storage = true;
+	up_write(&p->mv_sem);
+	spin_lock(&p->lock);
 	p->gen++;
 	p->token = get_random_u64();
 	p->attached = false;
@@ -530,6 +534,9 @@ static int act_reserve(struct lpar_partition *p)
 	p->stats.report_code = LPAR_REPORT_NONE;
 	p->stats.report_value = 0;
 	p->stats.heartbeats = 0;
+	memset(p->stats.metric, 0, sizeof(p->stats.metric));
+	p->gev.type = LPAR_GEV_NONE;
+	p->gev.acked = p->gev.seq;
 	p->t_act = ktime_get();
 	spin_unlock(&p->lock);
 	p->uart_lcr = 0;
@@ -841,6 +848,11 @@ static long do_get_status(unsigned long arg)
 	s.report_value = p->stats.report_value;
 	s.heartbeats = p->stats.heartbeats;
 	s.console_bytes = p->con_head;
+	s.mv_active = !!p->mv;
+	s.mv_done = p->mv_done;
+	s.mv_total = p->mv_total;
+	s.mv_last = p->mv_last;
+	memcpy(s.guest_metric, p->stats.metric, sizeof(s.guest_metric));
 	spin_unlock(&p->lock);
 	mutex_unlock(&lpar_mutex);
 	kobject_put(&p->kobj);
@@ -967,11 +979,18 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_STOP:
 	case LPAR_RESUME:
 	case LPAR_ATTACH:
+	case LPAR_GET_SKEYS:
+	case LPAR_SET_SKEYS:
+	case LPAR_RESET_REF:
+	case LPAR_MVSTOR:
+	case LPAR_EXCHANGE:
+	case LPAR_RESIZE:
+	case LPAR_CONFIG_APPLY:
 		break;
 	default:
 		return -ENOTTY;
 	}
-	/* Everything below changes the machine. */
+	/* Everything below changes the machine (keys are its state too). */
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	switch (cmd) {
@@ -979,6 +998,15 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return do_define(arg);
 	case LPAR_ATTACH:
 		return do_attach(arg);
+	case LPAR_GET_SKEYS:
+	case LPAR_SET_SKEYS:
+	case LPAR_RESET_REF:
+		return lpar_skeys_ioctl(cmd, arg);
+	case LPAR_MVSTOR:
+	case LPAR_EXCHANGE:
+	case LPAR_RESIZE:
+	case LPAR_CONFIG_APPLY:
+		return lpar_relocate_ioctl(cmd, arg);
 	default:
 		return do_cmd(cmd, arg);
 	}

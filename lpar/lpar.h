@@ -6,7 +6,9 @@
 #define _LPAR_INTERNAL_H
 
 #include <linux/kobject.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -18,6 +20,7 @@
 
 struct pid;
 struct inode;
+struct lpar_move;
 
 /**
  * struct lpar_pool_extent - one physically contiguous piece of main storage.
@@ -27,6 +30,9 @@ struct inode;
  * @flags: LPAR_EXTENT_BOOT or LPAR_EXTENT_HOST.
  * @res: the claimed iomem resource (boot extents).
  * @clean: one bit per increment, set while the increment is known zeroed.
+ * @keys: one storage key byte per 4 KiB frame.  A frame's key is written
+ *	by whoever owns the frame: the fault path (R, C) under the owner's
+ *	mv_sem, the key ioctls and the mover with the chunk held busy.
  */
 struct lpar_pool_extent {
 	phys_addr_t start;
@@ -35,6 +41,7 @@ struct lpar_pool_extent {
 	unsigned int flags;
 	struct resource *res;
 	unsigned long *clean;
+	u8 *keys;
 };
 
 /**
@@ -68,6 +75,19 @@ struct lpar_pool {
  * @origin: host physical origin of its storage.
  * @size: storage bytes (equals def.size today).
  * @ext: the pool extent holding the storage.
+ * @mv_sem: the placement of the storage as the fault path sees it:
+ *	@has_storage, @origin, @size, @ext and @mv.  Read by faults and by
+ *	kernel accesses to guest storage; written (briefly) by act, release,
+ *	resize and each step of a move.  Taken after lpar_mutex.
+ * @mv: the move in flight, or NULL.
+ * @busy_lo: start of the guest-physical range being copied (mv_sem).
+ * @busy_hi: its end; equal to @busy_lo when nothing is being copied.
+ * @mv_done: bytes moved so far (@lock).
+ * @mv_total: bytes to move (@lock).
+ * @mv_last: result of the last move (@lock).
+ * @dma_users: what can DMA into the storage (struct lpar_dma_user), which
+ *	a move must quiesce and re-point (SALE); lpar_mutex.
+ * @gev: event pending for the guest (LPAR_SC_EVENT), @lock.
  * @inode: private inode whose mapping the runner's mmap uses, so that
  *	unmap_mapping_range() reaches only this partition's mappings.
  * @gen: activation generation; a partition fd only works for its own.
@@ -100,6 +120,21 @@ struct lpar_partition {
 	phys_addr_t origin;
 	u64 size;
 	struct lpar_pool_extent *ext;
+	struct rw_semaphore mv_sem;
+	struct lpar_move *mv;
+	u64 busy_lo;
+	u64 busy_hi;
+	u64 mv_done;
+	u64 mv_total;
+	struct lpar_move_result mv_last;
+	struct list_head dma_users;
+	struct {
+		u32 type;
+		u64 seq;
+		u64 size;
+		u64 acked;
+	} gev;
+	u64 resize_to;
 	struct inode *inode;
 
 	u64 gen;
@@ -125,6 +160,7 @@ struct lpar_partition {
 		u32 report_code;
 		u64 report_value;
 		u64 heartbeats;
+		u64 metric[4];
 	} stats;
 	u8 uart_lcr;
 	char *con;
@@ -180,6 +216,54 @@ long lpar_runner_ioctl(struct file *file, unsigned int cmd,
 		       unsigned long arg);
 void lpar_runner_release(struct file *file);
 void lpar_watchdog_fn(struct work_struct *work);
+
+/**
+ * struct lpar_dma_user - something that DMAs into a partition's storage.
+ * @node: on the partition's @dma_users.
+ * @name: for reports ("0000:00:04.0").
+ * @quiesce: stop starting DMA and wait (up to @timeout_ms) for DMA in
+ *	flight; -EBUSY if it is still busy.
+ * @sale: re-point the DMA mappings at the storage's new origin.
+ * @resume: DMA may go on.
+ */
+struct lpar_dma_user {
+	struct list_head node;
+	const char *name;
+	int (*quiesce)(struct lpar_dma_user *u, unsigned int timeout_ms);
+	int (*sale)(struct lpar_dma_user *u, phys_addr_t new_origin);
+	void (*resume)(struct lpar_dma_user *u);
+};
+
+/**
+ * struct lpar_range - a range of main storage a partition holds.
+ * @start: host physical address.
+ * @size: bytes.
+ * @ext: its extent.
+ */
+struct lpar_range {
+	phys_addr_t start;
+	u64 size;
+	struct lpar_pool_extent *ext;
+};
+
+/* skeys.c */
+long lpar_skeys_ioctl(unsigned int cmd, unsigned long arg);
+void lpar_skeys_touch(struct lpar_pool_extent *ext, phys_addr_t pa, bool write);
+
+/* mm_relocate.c */
+int lpar_frame(struct lpar_partition *p, u64 gpa, phys_addr_t *pa,
+	       struct lpar_pool_extent **ext);
+void lpar_wait_chunk(struct lpar_partition *p, u64 gpa);
+void *lpar_storage_get(struct lpar_partition *p, u64 gpa);
+void lpar_storage_put(struct lpar_partition *p);
+bool lpar_part_owns(const struct lpar_partition *p, phys_addr_t start, u64 size);
+unsigned int lpar_part_ranges(const struct lpar_partition *p,
+			      struct lpar_range r[2]);
+long lpar_relocate_ioctl(unsigned int cmd, unsigned long arg);
+int lpar_mvstor_store(struct lpar_partition *p, phys_addr_t origin);
+int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,
+		     u32 timeout_ms);
+int lpar_runner_sync(struct lpar_partition *p, u32 order, u64 size);
 
 /* console.c */
 void lpar_console_put(struct lpar_partition *p, const char *s, size_t len);

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "lpar.h"
 
@@ -48,7 +49,10 @@ static int add_extent(phys_addr_t start, u64 size, void *vaddr,
 	ext = &lpar_pool.ext[i];
 	memset(ext, 0, sizeof(*ext));
 	ext->clean = bitmap_zalloc(nr, GFP_KERNEL);
-	if (!ext->clean) {
+	ext->keys = vzalloc(size >> PAGE_SHIFT);
+	if (!ext->clean || !ext->keys) {
+		bitmap_free(ext->clean);
+		vfree(ext->keys);
 		for (; i < lpar_pool.nr_ext; i++)
 			lpar_pool.ext[i] = lpar_pool.ext[i + 1];
 		return -ENOMEM;
@@ -261,6 +265,7 @@ static void put_extent(struct lpar_pool_extent *ext)
 		free_contig_range(pfn, n);
 	}
 	bitmap_free(ext->clean);
+	vfree(ext->keys);
 }
 
 /**
@@ -348,31 +353,37 @@ struct lpar_partition *lpar_pool_owner(phys_addr_t start, u64 size,
 	for (i = 0; i < LPAR_MAX_PARTITIONS; i++) {
 		struct lpar_partition *p = lpar_parts[i];
 
-		if (!p || p == except || !p->has_storage)
-			continue;
-		if (p->origin < start + size && start < p->origin + p->size)
+		if (p && p != except && lpar_part_owns(p, start, size))
 			return p;
 	}
 	return NULL;
 }
 
 /* The owned range that starts lowest at or above @from within @ext. */
-static struct lpar_partition *next_owned(struct lpar_pool_extent *ext,
-					 phys_addr_t from)
+/*
+ * The owned range (a partition's storage or the target of its move) that
+ * starts lowest among those ending above @from within @ext.
+ */
+static bool next_owned(struct lpar_pool_extent *ext, phys_addr_t from,
+		       struct lpar_range *best)
 {
-	struct lpar_partition *best = NULL;
-	unsigned int i;
+	struct lpar_range r[2];
+	unsigned int i, k, n;
+	bool found = false;
 
 	for (i = 0; i < LPAR_MAX_PARTITIONS; i++) {
-		struct lpar_partition *p = lpar_parts[i];
-
-		if (!p || !p->has_storage || p->ext != ext ||
-		    p->origin + p->size <= from)
+		if (!lpar_parts[i])
 			continue;
-		if (!best || p->origin < best->origin)
-			best = p;
+		n = lpar_part_ranges(lpar_parts[i], r);
+		for (k = 0; k < n; k++) {
+			if (r[k].ext != ext || r[k].start + r[k].size <= from)
+				continue;
+			if (!found || r[k].start < best->start)
+				*best = r[k];
+			found = true;
+		}
 	}
-	return best;
+	return found;
 }
 
 /*
@@ -391,14 +402,15 @@ static void walk_free(lpar_free_fn fn, void *arg)
 		phys_addr_t pos = ext->start, end = ext->start + ext->size;
 
 		while (pos < end) {
-			struct lpar_partition *p = next_owned(ext, pos);
-			phys_addr_t stop = p ? max(p->origin, pos) : end;
+			struct lpar_range r;
+			bool owned = next_owned(ext, pos, &r);
+			phys_addr_t stop = owned ? max(r.start, pos) : end;
 
 			if (stop > pos && fn(ext, pos, stop - pos, arg))
 				return;
-			if (!p)
+			if (!owned)
 				break;
-			pos = p->origin + p->size;
+			pos = max(pos, r.start + r.size);
 		}
 	}
 }
@@ -494,6 +506,8 @@ void lpar_pool_scrub(struct lpar_pool_extent *ext, phys_addr_t start, u64 size,
 			continue;
 		memset(ext->vaddr + i * lpar_pool.increment, 0,
 		       lpar_pool.increment);
+		memset(ext->keys + ((i * lpar_pool.increment) >> PAGE_SHIFT), 0,
+		       lpar_pool.increment >> PAGE_SHIFT);
 		set_bit(i, ext->clean);
 		cond_resched();
 	}

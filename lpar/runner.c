@@ -254,7 +254,8 @@ static long runner_wait(struct lpar_partition *p, u64 gen, unsigned long arg)
 	struct lpar_order o;
 	long ret;
 
-	ret = lpar_copy_in(&o, sizeof(o), sizeof(o), arg);
+	ret = lpar_copy_in(&o, sizeof(o), offsetofend(struct lpar_order, seq),
+			   arg);
 	if (ret)
 		return ret;
 	if (o.flags || o.timeout_ms > 1000)
@@ -277,6 +278,7 @@ static long runner_wait(struct lpar_partition *p, u64 gen, unsigned long arg)
 			p->order = LPAR_ORDER_NONE;
 	}
 	o.seq = p->order_seq;
+	o.size = p->resize_to;
 	spin_unlock(&p->lock);
 	return lpar_copy_out(arg, &o, sizeof(o));
 }
@@ -372,6 +374,31 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		p->stats.heartbeats++;
 		spin_unlock(&p->lock);
 		return LPAR_SCCB_OK;
+	case LPAR_SC_EVENT:
+		spin_lock(&p->lock);
+		if (p->gev.type != LPAR_GEV_NONE && p->gev.acked < p->gev.seq) {
+			sccb->args[0] = p->gev.type;
+			sccb->args[1] = p->gev.seq;
+			sccb->args[2] = p->gev.size;
+		} else {
+			sccb->args[0] = LPAR_GEV_NONE;
+		}
+		spin_unlock(&p->lock);
+		return LPAR_SCCB_OK;
+	case LPAR_SC_ACK:
+		spin_lock(&p->lock);
+		if (sccb->args[0] <= p->gev.seq)
+			p->gev.acked = max(p->gev.acked, sccb->args[0]);
+		spin_unlock(&p->lock);
+		wake_up_all(&p->wq);
+		return LPAR_SCCB_OK;
+	case LPAR_SC_METRIC:
+		if (sccb->args[0] >= ARRAY_SIZE(p->stats.metric))
+			return LPAR_SCCB_BAD_CMD;
+		spin_lock(&p->lock);
+		p->stats.metric[sccb->args[0]] = sccb->args[1];
+		spin_unlock(&p->lock);
+		return LPAR_SCCB_OK;
 	case LPAR_SC_LOG:
 		text = sccb->args[0];
 		if (text > sccb->len - sizeof(*sccb))
@@ -391,24 +418,37 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 static int service_port(struct lpar_partition *p, u64 gpa)
 {
 	struct lpar_sccb *sccb;
+	void *va;
 	u32 len;
 
-	if (!IS_ALIGNED(gpa, 8) || gpa + sizeof(*sccb) > p->size ||
+	if (!IS_ALIGNED(gpa, 8) ||
 	    offset_in_page(gpa) + sizeof(*sccb) > PAGE_SIZE)
 		return -EFAULT;
-	len = READ_ONCE(*(u32 *)lpar_storage_va(p, gpa));
-	if (len < sizeof(*sccb) || offset_in_page(gpa) + len > PAGE_SIZE) {
-		*(u16 *)(lpar_storage_va(p, gpa) +
-			 offsetof(struct lpar_sccb, status)) = LPAR_SCCB_BAD_LEN;
-		return 0;
-	}
-	sccb = kmalloc(len, GFP_KERNEL);
+	sccb = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!sccb)
 		return -ENOMEM;
-	memcpy(sccb, lpar_storage_va(p, gpa), len);
+	/* The page may be moving: access it through the move-safe path. */
+	va = lpar_storage_get(p, gpa);
+	if (!va) {
+		kfree(sccb);
+		return -EFAULT;
+	}
+	len = READ_ONCE(*(u32 *)va);
+	if (len < sizeof(*sccb) || offset_in_page(gpa) + len > PAGE_SIZE) {
+		((struct lpar_sccb *)va)->status = LPAR_SCCB_BAD_LEN;
+		lpar_storage_put(p);
+		kfree(sccb);
+		return 0;
+	}
+	memcpy(sccb, va, len);
+	lpar_storage_put(p);
 	sccb->len = len;
 	sccb->status = service_call(p, sccb);
-	memcpy(lpar_storage_va(p, gpa), sccb, len);
+	va = lpar_storage_get(p, gpa);
+	if (va) {
+		memcpy(va, sccb, len);
+		lpar_storage_put(p);
+	}
 	kfree(sccb);
 	spin_lock(&p->lock);
 	p->stats.sc_count++;
@@ -461,7 +501,9 @@ static long runner_info(struct lpar_partition *p, unsigned long arg)
 	info.flags = p->def.flags & LPAR_DEF_DEDICATED;
 	info.id = p->def.id;
 	info.vcpus = p->def.vcpus;
+	down_read(&p->mv_sem);
 	info.size = p->size;
+	up_read(&p->mv_sem);
 	info.cpumask = p->def.cpumask;
 	info.weight = p->def.weight;
 	info.entry = p->def.entry;

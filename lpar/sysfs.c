@@ -242,6 +242,62 @@ static ssize_t resume_store(struct lpar_partition *p, const char *buf,
 
 PART_WO(resume);
 
+static ssize_t mvstor_store(struct lpar_partition *p, const char *buf,
+			    size_t len)
+{
+	u64 origin;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &origin);
+	if (ret)
+		return ret;
+	ret = lpar_mvstor_store(p, origin);
+	return ret ? ret : len;
+}
+
+PART_WO(mvstor);
+
+/* The last storage move, one value per file under last_move/. */
+#define MOVE_SHOW(_name, _fmt)						\
+	static ssize_t move_##_name##_show(struct lpar_partition *p,	\
+					   char *buf)			\
+	{								\
+		struct lpar_move_result r;				\
+									\
+		spin_lock(&p->lock);					\
+		r = p->mv_last;						\
+		spin_unlock(&p->lock);					\
+		return sysfs_emit(buf, _fmt "\n", r._name);		\
+	}								\
+	static struct part_attr move_attr_##_name = {			\
+		.attr = { .name = __stringify(_name), .mode = 0444 },	\
+		.show = move_##_name##_show,				\
+	}
+
+MOVE_SHOW(old_origin, "%#llx");
+MOVE_SHOW(new_origin, "%#llx");
+MOVE_SHOW(bytes, "%llu");
+MOVE_SHOW(time_ns, "%llu");
+MOVE_SHOW(chunks, "%llu");
+MOVE_SHOW(max_pause_ns, "%llu");
+MOVE_SHOW(result, "%d");
+
+static struct attribute *move_attrs[] = {
+	&move_attr_old_origin.attr,
+	&move_attr_new_origin.attr,
+	&move_attr_bytes.attr,
+	&move_attr_time_ns.attr,
+	&move_attr_chunks.attr,
+	&move_attr_max_pause_ns.attr,
+	&move_attr_result.attr,
+	NULL,
+};
+
+static const struct attribute_group move_group = {
+	.name = "last_move",
+	.attrs = move_attrs,
+};
+
 static struct attribute *part_attrs[] = {
 	&part_attr_name.attr,
 	&part_attr_state.attr,
@@ -262,9 +318,19 @@ static struct attribute *part_attrs[] = {
 	&part_attr_deact.attr,
 	&part_attr_stop.attr,
 	&part_attr_resume.attr,
+	&part_attr_mvstor.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(part);
+
+static const struct attribute_group part_group = {
+	.attrs = part_attrs,
+};
+
+static const struct attribute_group *part_groups[] = {
+	&part_group,
+	&move_group,
+	NULL,
+};
 
 static ssize_t part_attr_show(struct kobject *kobj, struct attribute *attr,
 			      char *buf)

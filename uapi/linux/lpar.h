@@ -194,6 +194,28 @@ struct lpar_cmd {
 #define LPAR_DEACT_FORCE	0x1U	/* kill the runner at once */
 
 /**
+ * struct lpar_move_result - what a storage move did.
+ * @old_origin: origin before.
+ * @new_origin: origin after (equals @old_origin if it failed).
+ * @bytes: bytes copied.
+ * @time_ns: the whole move, validation to resume.
+ * @chunks: chunks moved.
+ * @max_pause_ns: the longest time a chunk was unavailable to the guest.
+ * @result: 0 or the negative errno it failed with.
+ * @pad: reserved, 0.
+ */
+struct lpar_move_result {
+	__u64 old_origin;
+	__u64 new_origin;
+	__u64 bytes;
+	__u64 time_ns;
+	__u64 chunks;
+	__u64 max_pause_ns;
+	__s32 result;
+	__u32 pad;
+};
+
+/**
  * struct lpar_status - LPAR_GET_STATUS: a partition's current state.
  * @argsz: size of the struct passed.
  * @flags: must be 0.
@@ -211,6 +233,13 @@ struct lpar_cmd {
  * @heartbeats: LPAR_SC_HEARTBEAT calls since act.
  * @console_bytes: bytes the guest wrote to its console since definition.
  * @reason: why it failed or the last command on it failed, NUL-terminated.
+ * @mv_active: 1 while MVSTOR/exchange/resize moves its storage.
+ * @mv_pad: reserved, 0.
+ * @mv_done: bytes moved so far by the running move.
+ * @mv_total: bytes the running move has to move.
+ * @mv_last: result of the last completed move (struct lpar_mvstor out
+ *	fields: @mv_last.bytes, .time_ns, .chunks, .max_pause_ns, .result).
+ * @guest_metric: values the guest reported with LPAR_SC_METRIC.
  */
 struct lpar_status {
 	__u32 argsz;
@@ -230,6 +259,12 @@ struct lpar_status {
 	__u64 heartbeats;
 	__u64 console_bytes;
 	char reason[LPAR_REASON_LEN];
+	__u32 mv_active;
+	__u32 mv_pad;
+	__u64 mv_done;
+	__u64 mv_total;
+	struct lpar_move_result mv_last;
+	__u64 guest_metric[4];
 };
 
 /**
@@ -335,6 +370,8 @@ struct lpar_boot_info {
 #define LPAR_ORDER_STOP		1	/* hold all vCPUs, then LPAR_RUNNER_ACK */
 #define LPAR_ORDER_RESUME	2	/* run the vCPUs again, then ACK */
 #define LPAR_ORDER_EXIT		3	/* end the VM and exit */
+#define LPAR_ORDER_RESIZE	4	/* storage is now @size: re-map it, then ACK */
+#define LPAR_ORDER_PLACEMENT	5	/* re-read LPAR_RUNNER_INFO placement, ACK */
 
 /**
  * struct lpar_order - LPAR_RUNNER_WAIT (partition fd): the runner's order.
@@ -345,6 +382,9 @@ struct lpar_boot_info {
  *	module counts a runner that does not call within its watchdog
  *	period as not answering.
  * @seq: sequence number of the order (out); echo it in LPAR_RUNNER_ACK.
+ * @size: LPAR_ORDER_RESIZE: the storage size to map from now on (out).
+ *	Hold the vCPUs, mmap the partition fd again at the new size,
+ *	replace memslot 0 with it, unmap the old mapping, run again, ACK.
  */
 struct lpar_order {
 	__u32 argsz;
@@ -352,6 +392,7 @@ struct lpar_order {
 	__u32 order;
 	__u32 timeout_ms;
 	__u64 seq;
+	__u64 size;
 };
 
 /* struct lpar_runner_event.event */
@@ -412,6 +453,14 @@ struct lpar_io {
 #define LPAR_SC_REPORT		2	/* args[0]=LPAR_REPORT_*, args[1]=value */
 #define LPAR_SC_HEARTBEAT	3	/* args[0]=sequence number */
 #define LPAR_SC_LOG		4	/* data: text, length in args[0] */
+#define LPAR_SC_EVENT		5	/* poll: out args[0]=LPAR_GEV_*, [1]=seq, [2]=size */
+#define LPAR_SC_ACK		6	/* args[0]=seq of the event carried out */
+#define LPAR_SC_METRIC		7	/* args[0]=index (0..3), args[1]=value */
+
+/* Events the manager has for the guest (LPAR_SC_EVENT). */
+#define LPAR_GEV_NONE		0
+/* storage size becomes args[2]: stop using what lies above, then ACK */
+#define LPAR_GEV_STORAGE	1
 
 #define LPAR_REPORT_NONE	0
 #define LPAR_REPORT_PASS	1
@@ -438,26 +487,182 @@ struct lpar_sccb {
 	__u8 data[];
 };
 
+/* Storage keys: one byte per 4 KiB frame, s390 layout. */
+#define LPAR_SKEY_ACC		0xf0	/* access-control key, 4 bits */
+#define LPAR_SKEY_F		0x08	/* fetch protection */
+#define LPAR_SKEY_R		0x04	/* referenced */
+#define LPAR_SKEY_C		0x02	/* changed */
+#define LPAR_SKEYS_MAX		0x100000U	/* frames per call */
+
+/**
+ * struct lpar_skeys - LPAR_GET_SKEYS, LPAR_SET_SKEYS, LPAR_RESET_REF.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @id: partition number; it must own storage.
+ * @pad: reserved, 0.
+ * @start_gfn: first guest frame (4 KiB).
+ * @count: frames, 1 .. LPAR_SKEYS_MAX, inside the storage.
+ * @skeydata_addr: user pointer to @count key bytes (GET: out, SET: in;
+ *	bit 0 must be 0; unused by RESET_REF).
+ * @referenced: RESET_REF: frames whose R bit was set before (out).
+ *
+ * R and C are kept by the module conservatively: a frame is marked
+ * referenced when it is mapped for the guest and changed when it is
+ * mapped writable.  Clearing R or C (RESET_REF, or SET without them)
+ * unmaps the frame so the next access sets them again.  ACC and F are
+ * stored and reported; x86 has no hardware to enforce them.
+ */
+struct lpar_skeys {
+	__u32 argsz;
+	__u32 flags;
+	__u32 id;
+	__u32 pad;
+	__u64 start_gfn;
+	__u64 count;
+	__u64 skeydata_addr;
+	__u64 referenced;
+};
+
+/**
+ * struct lpar_mvstor - LPAR_MVSTOR: move a partition's storage.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @id: partition number.
+ * @quiesce_ms: how long to wait for the partition's devices to stop DMA
+ *	(0: 10000).
+ * @origin: the new origin (host physical; may overlap the old range).
+ * @chunk: bytes moved per step (0: module default; a power of two,
+ *	4 KiB .. the increment).  The guest waits at most one chunk's copy.
+ * @res: the result (out), also kept as LPAR_GET_STATUS mv_last.
+ */
+struct lpar_mvstor {
+	__u32 argsz;
+	__u32 flags;
+	__u32 id;
+	__u32 quiesce_ms;
+	__u64 origin;
+	__u64 chunk;
+	struct lpar_move_result res;
+};
+
+/**
+ * struct lpar_exchange - LPAR_EXCHANGE: two partitions swap places.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @id: first partition.
+ * @id2: second partition.
+ * @chunk: bytes per step (0: default).
+ * @res: the first partition's move (out).
+ * @res2: the second partition's move (out).
+ *
+ * Equal sizes: each takes the other's origin, swapped chunk by chunk.
+ * Adjacent ranges of different sizes: they swap order inside the range
+ * they cover together (the lower one ends up on top), through a free
+ * range of the pool as large as the lower partition.
+ */
+struct lpar_exchange {
+	__u32 argsz;
+	__u32 flags;
+	__u32 id;
+	__u32 id2;
+	__u64 chunk;
+	struct lpar_move_result res;
+	struct lpar_move_result res2;
+};
+
+/**
+ * struct lpar_resize - LPAR_RESIZE: grow or shrink a partition's storage.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @id: partition number.
+ * @timeout_ms: how long a running guest has to acknowledge (0: 10000).
+ * @size: the new size, a multiple of the increment.  Growing takes the
+ *	free range right above the storage; shrinking gives up the top.
+ */
+struct lpar_resize {
+	__u32 argsz;
+	__u32 flags;
+	__u32 id;
+	__u32 timeout_ms;
+	__u64 size;
+};
+
+/**
+ * struct lpar_config_entry - one partition's place in a configuration.
+ * @id: partition number.
+ * @flags: LPAR_DEF_ORIGIN if @origin is given (else: keep or first fit).
+ * @size: storage bytes after the change.
+ * @origin: storage origin after the change.
+ * @weight: shared weight after the change (0: unchanged).
+ * @pad: reserved, 0.
+ */
+struct lpar_config_entry {
+	__u32 id;
+	__u32 flags;
+	__u64 size;
+	__u64 origin;
+	__u32 weight;
+	__u32 pad;
+};
+
+#define LPAR_CONFIG_MAX_ENTRIES	LPAR_MAX_PARTITIONS
+
+/**
+ * struct lpar_config - LPAR_CONFIG_APPLY: a configuration as one transaction.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @nr: entries at @entries_ptr, 1 .. LPAR_CONFIG_MAX_ENTRIES.
+ * @timeout_ms: per guest acknowledgment (0: 10000).
+ * @entries_ptr: user pointer to struct lpar_config_entry[@nr].
+ * @delay_ms: apply after this long (0: now); the ioctl waits.
+ * @steps: steps carried out (out).
+ *
+ * The module plans the steps (shrinks, then moves, then grows, as seed
+ * 004 does), validates the final layout whole, and on a failed step undoes
+ * the steps done, in reverse.
+ */
+struct lpar_config {
+	__u32 argsz;
+	__u32 flags;
+	__u32 nr;
+	__u32 timeout_ms;
+	__u64 entries_ptr;
+	__u64 delay_ms;
+	__u64 steps;
+};
+
+/*
+ * The ioctl numbers do not encode the struct size: the structs grow at
+ * their end and carry their size in argsz (as VFIO does), so a number
+ * stays the same for old and new binaries.
+ */
 #define LPAR_IOC_MAGIC		0xB8
 
 /* /dev/lpar */
-#define LPAR_GET_VERSION	_IOR(LPAR_IOC_MAGIC, 0x00, struct lpar_version)
-#define LPAR_POOL_INFO		_IOWR(LPAR_IOC_MAGIC, 0x01, struct lpar_pool_info)
-#define LPAR_DEFINE		_IOW(LPAR_IOC_MAGIC, 0x02, struct lpar_def)
-#define LPAR_UNDEFINE		_IOW(LPAR_IOC_MAGIC, 0x03, struct lpar_cmd)
-#define LPAR_GET_DEF		_IOWR(LPAR_IOC_MAGIC, 0x04, struct lpar_def)
-#define LPAR_GET_STATUS		_IOWR(LPAR_IOC_MAGIC, 0x05, struct lpar_status)
-#define LPAR_ACT		_IOW(LPAR_IOC_MAGIC, 0x06, struct lpar_cmd)
-#define LPAR_DEACT		_IOW(LPAR_IOC_MAGIC, 0x07, struct lpar_cmd)
-#define LPAR_STOP		_IOW(LPAR_IOC_MAGIC, 0x08, struct lpar_cmd)
-#define LPAR_RESUME		_IOW(LPAR_IOC_MAGIC, 0x09, struct lpar_cmd)
-#define LPAR_CONSOLE_READ	_IOWR(LPAR_IOC_MAGIC, 0x0a, struct lpar_console)
-#define LPAR_ATTACH		_IOW(LPAR_IOC_MAGIC, 0x0b, struct lpar_attach)
+#define LPAR_GET_VERSION	_IO(LPAR_IOC_MAGIC, 0x00)
+#define LPAR_POOL_INFO		_IO(LPAR_IOC_MAGIC, 0x01)
+#define LPAR_DEFINE		_IO(LPAR_IOC_MAGIC, 0x02)
+#define LPAR_UNDEFINE		_IO(LPAR_IOC_MAGIC, 0x03)
+#define LPAR_GET_DEF		_IO(LPAR_IOC_MAGIC, 0x04)
+#define LPAR_GET_STATUS		_IO(LPAR_IOC_MAGIC, 0x05)
+#define LPAR_ACT		_IO(LPAR_IOC_MAGIC, 0x06)
+#define LPAR_DEACT		_IO(LPAR_IOC_MAGIC, 0x07)
+#define LPAR_STOP		_IO(LPAR_IOC_MAGIC, 0x08)
+#define LPAR_RESUME		_IO(LPAR_IOC_MAGIC, 0x09)
+#define LPAR_CONSOLE_READ	_IO(LPAR_IOC_MAGIC, 0x0a)
+#define LPAR_ATTACH		_IO(LPAR_IOC_MAGIC, 0x0b)
+#define LPAR_GET_SKEYS		_IO(LPAR_IOC_MAGIC, 0x0c)
+#define LPAR_SET_SKEYS		_IO(LPAR_IOC_MAGIC, 0x0d)
+#define LPAR_RESET_REF		_IO(LPAR_IOC_MAGIC, 0x0e)
+#define LPAR_MVSTOR		_IO(LPAR_IOC_MAGIC, 0x0f)
+#define LPAR_EXCHANGE		_IO(LPAR_IOC_MAGIC, 0x10)
+#define LPAR_RESIZE		_IO(LPAR_IOC_MAGIC, 0x11)
+#define LPAR_CONFIG_APPLY	_IO(LPAR_IOC_MAGIC, 0x12)
 
 /* partition fd (runner) */
-#define LPAR_RUNNER_INFO	_IOWR(LPAR_IOC_MAGIC, 0x40, struct lpar_runner_info)
-#define LPAR_RUNNER_WAIT	_IOWR(LPAR_IOC_MAGIC, 0x41, struct lpar_order)
-#define LPAR_RUNNER_EVENT	_IOW(LPAR_IOC_MAGIC, 0x42, struct lpar_runner_event)
-#define LPAR_IO			_IOWR(LPAR_IOC_MAGIC, 0x43, struct lpar_io)
+#define LPAR_RUNNER_INFO	_IO(LPAR_IOC_MAGIC, 0x40)
+#define LPAR_RUNNER_WAIT	_IO(LPAR_IOC_MAGIC, 0x41)
+#define LPAR_RUNNER_EVENT	_IO(LPAR_IOC_MAGIC, 0x42)
+#define LPAR_IO			_IO(LPAR_IOC_MAGIC, 0x43)
 
 #endif /* _UAPI_LINUX_LPAR_H */

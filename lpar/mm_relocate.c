@@ -1,0 +1,1355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lpar - MVSTOR: moving a running partition's storage; exchange; resize;
+ * configuration tables.
+ *
+ * A move is done chunk by chunk, the way mm/migrate.c moves a page:
+ * mark the chunk busy, unmap it (unmap_mapping_range(): KVM's MMU
+ * notifier drops the guest's NPT/EPT entries for it), copy the data and
+ * the storage keys, then switch the chunk to its new frames.  A guest
+ * access to the busy chunk faults into lpar_storage_fault() and waits for
+ * that chunk only; every other chunk stays mapped, at its old or its new
+ * frames.  Chunks are taken top-down when moving up and bottom-up when
+ * moving down, so a move that overlaps its own old range never copies
+ * over data not yet moved.
+ *
+ * A failed move leaves the partition on its old storage: nothing is
+ * copied before the last check that can fail except SALE (re-pointing
+ * DMA at the new frames), and a failed SALE is undone by moving back.
+ */
+#define pr_fmt(fmt) "lpar: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "lpar.h"
+
+static unsigned int mv_chunk_kb = 256;
+module_param(mv_chunk_kb, uint, 0644);
+MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two)");
+
+/*
+ * Fault injection for the selftests: bit 0 fails SALE after the copy (the
+ * move must be undone), bit 1 reports a device that does not quiesce.
+ */
+static unsigned int fault_inject;
+module_param(fault_inject, uint, 0644);
+MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device");
+
+#define LPAR_QUIESCE_DEFAULT_MS	10000
+#define LPAR_ACK_DEFAULT_MS	10000
+
+/**
+ * struct lpar_move - a move in flight.
+ * @src: origin the storage is leaving.
+ * @dst: origin it goes to.
+ * @src_ext: extent of @src.
+ * @dst_ext: extent of @dst.
+ * @size: bytes.
+ * @chunk: bytes per step, a power of two.
+ * @nr: chunks.
+ * @moved: bit per chunk: its data is at @dst.
+ */
+struct lpar_move {
+	phys_addr_t src;
+	phys_addr_t dst;
+	struct lpar_pool_extent *src_ext;
+	struct lpar_pool_extent *dst_ext;
+	u64 size;
+	u64 chunk;
+	unsigned long nr;
+	unsigned long *moved;
+};
+
+static void *ext_va(struct lpar_pool_extent *ext, phys_addr_t pa)
+{
+	return ext->vaddr + (pa - ext->start);
+}
+
+static u8 *ext_keys(struct lpar_pool_extent *ext, phys_addr_t pa)
+{
+	return ext->keys + ((pa - ext->start) >> PAGE_SHIFT);
+}
+
+/**
+ * lpar_frame() - where a guest-physical byte is now.
+ * @p: a partition that owns storage; @gpa below its size.
+ * @gpa: guest-physical address.
+ * @pa: host physical address (out).
+ * @ext: its extent (out).
+ *
+ * Context: @p->mv_sem held for reading.
+ * Return: 0, or -EAGAIN while the chunk holding @gpa is being copied
+ * (drop mv_sem, lpar_wait_chunk(), try again).
+ */
+int lpar_frame(struct lpar_partition *p, u64 gpa, phys_addr_t *pa,
+	       struct lpar_pool_extent **ext)
+{
+	struct lpar_move *mv = p->mv;
+
+	lockdep_assert_held(&p->mv_sem);
+	if (gpa >= p->busy_lo && gpa < p->busy_hi)
+		return -EAGAIN;
+	if (!mv || gpa >= mv->size) {
+		*pa = p->origin + gpa;
+		*ext = p->ext;
+	} else if (test_bit(gpa >> ilog2(mv->chunk), mv->moved)) {
+		*pa = mv->dst + gpa;
+		*ext = mv->dst_ext;
+	} else {
+		*pa = mv->src + gpa;
+		*ext = mv->src_ext;
+	}
+	return 0;
+}
+
+static bool chunk_free(struct lpar_partition *p, u64 gpa)
+{
+	return gpa < READ_ONCE(p->busy_lo) || gpa >= READ_ONCE(p->busy_hi);
+}
+
+/**
+ * lpar_wait_chunk() - wait until the chunk holding @gpa is not being copied.
+ * @p: the partition.
+ * @gpa: guest-physical address.
+ *
+ * Context: no lpar lock held.
+ */
+void lpar_wait_chunk(struct lpar_partition *p, u64 gpa)
+{
+	wait_event(p->wq, chunk_free(p, gpa));
+}
+
+/**
+ * lpar_storage_get() - map one guest page for the kernel, move-safe.
+ * @p: the partition.
+ * @gpa: guest-physical address; the access must not cross its page.
+ *
+ * Return: the kernel address of @gpa with @p->mv_sem held for reading
+ * (release with lpar_storage_put()), or NULL if @gpa is not storage.
+ */
+void *lpar_storage_get(struct lpar_partition *p, u64 gpa)
+{
+	struct lpar_pool_extent *ext;
+	phys_addr_t pa;
+
+	for (;;) {
+		down_read(&p->mv_sem);
+		if (!p->has_storage || gpa >= p->size) {
+			up_read(&p->mv_sem);
+			return NULL;
+		}
+		if (!lpar_frame(p, gpa, &pa, &ext))
+			return ext_va(ext, pa);
+		up_read(&p->mv_sem);
+		lpar_wait_chunk(p, gpa);
+	}
+}
+
+/**
+ * lpar_storage_put() - end an access started with lpar_storage_get().
+ * @p: the partition.
+ */
+void lpar_storage_put(struct lpar_partition *p)
+{
+	up_read(&p->mv_sem);
+}
+
+/**
+ * lpar_part_owns() - does @p own (or is it moving into) part of a range?
+ * @p: a partition.
+ * @start: host physical address.
+ * @size: bytes.
+ *
+ * Context: lpar_mutex held.
+ * Return: true if [@start, @start + @size) overlaps its storage or the
+ * target of its move in flight.
+ */
+bool lpar_part_owns(const struct lpar_partition *p, phys_addr_t start, u64 size)
+{
+	struct lpar_range r[2];
+	unsigned int i, n = lpar_part_ranges(p, r);
+
+	for (i = 0; i < n; i++)
+		if (r[i].start < start + size && start < r[i].start + r[i].size)
+			return true;
+	return false;
+}
+
+/**
+ * lpar_part_ranges() - the ranges of main storage a partition holds.
+ * @p: a partition.
+ * @r: its storage and, during a move, the move's target (out).
+ *
+ * Context: lpar_mutex held.
+ * Return: how many ranges were written (0, 1 or 2).
+ */
+unsigned int lpar_part_ranges(const struct lpar_partition *p,
+			      struct lpar_range r[2])
+{
+	lockdep_assert_held(&lpar_mutex);
+	if (!p->has_storage)
+		return 0;
+	r[0].start = p->origin;
+	r[0].size = p->size;
+	r[0].ext = p->ext;
+	if (!p->mv)
+		return 1;
+	r[1].start = p->mv->dst;
+	r[1].size = p->mv->size;
+	r[1].ext = p->mv->dst_ext;
+	return 2;
+}
+
+/* DMA: quiesce every device of the partition, or none. */
+static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
+{
+	struct lpar_dma_user *u, *v;
+	char busy[LPAR_REASON_LEN] = "";
+	int ret = 0;
+
+	lockdep_assert_held(&p->op_mutex);
+	mutex_lock(&lpar_mutex);
+	list_for_each_entry(u, &p->dma_users, node) {
+		int r = u->quiesce(u, timeout_ms);
+
+		if (r) {
+			strlcat(busy, busy[0] ? ", " : "", sizeof(busy));
+			strlcat(busy, u->name, sizeof(busy));
+			ret = r;
+			/* Undo the ones already quiesced. */
+			list_for_each_entry(v, &p->dma_users, node) {
+				if (v == u)
+					break;
+				v->resume(v);
+			}
+			break;
+		}
+	}
+	mutex_unlock(&lpar_mutex);
+	if (!ret && (fault_inject & 2)) {
+		strscpy(busy, "fault-inject", sizeof(busy));
+		ret = -EBUSY;
+	}
+	if (ret)
+		snprintf(p->reason, sizeof(p->reason),
+			 "devices still doing DMA after %u ms: %s", timeout_ms,
+			 busy);
+	return ret;
+}
+
+static void dma_resume(struct lpar_partition *p)
+{
+	struct lpar_dma_user *u;
+
+	mutex_lock(&lpar_mutex);
+	list_for_each_entry(u, &p->dma_users, node)
+		u->resume(u);
+	mutex_unlock(&lpar_mutex);
+}
+
+/* SALE: tell the I/O side where the storage is now. */
+static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
+{
+	struct lpar_dma_user *u;
+	int ret = 0;
+
+	mutex_lock(&lpar_mutex);
+	list_for_each_entry(u, &p->dma_users, node) {
+		ret = u->sale(u, origin);
+		if (ret) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "SALE failed for %s (%d)", u->name, ret);
+			break;
+		}
+	}
+	mutex_unlock(&lpar_mutex);
+	if (!ret && (fault_inject & 1) && origin != p->origin) {
+		strscpy(p->reason, "SALE failed (fault injection)",
+			sizeof(p->reason));
+		ret = -EIO;
+	}
+	return ret;
+}
+
+static struct lpar_move *move_alloc(struct lpar_partition *p, phys_addr_t dst,
+				    u64 chunk)
+{
+	struct lpar_move *mv = kzalloc(sizeof(*mv), GFP_KERNEL);
+
+	if (!mv)
+		return NULL;
+	mv->src = p->origin;
+	mv->src_ext = p->ext;
+	mv->dst = dst;
+	mv->dst_ext = lpar_pool_find(dst, p->size);
+	mv->size = p->size;
+	mv->chunk = chunk;
+	mv->nr = DIV_ROUND_UP(p->size, chunk);
+	mv->moved = bitmap_zalloc(mv->nr, GFP_KERNEL);
+	if (!mv->moved) {
+		kfree(mv);
+		return NULL;
+	}
+	return mv;
+}
+
+static void move_free(struct lpar_move *mv)
+{
+	if (mv)
+		bitmap_free(mv->moved);
+	kfree(mv);
+}
+
+static void set_busy(struct lpar_partition *p, u64 lo, u64 hi)
+{
+	down_write(&p->mv_sem);
+	WRITE_ONCE(p->busy_lo, lo);
+	WRITE_ONCE(p->busy_hi, hi);
+	up_write(&p->mv_sem);
+}
+
+/* Take a chunk away from the guest: busy first, so no fault maps it again. */
+static void chunk_hold(struct lpar_partition *p, u64 off, u64 len)
+{
+	set_busy(p, off, off + len);
+	unmap_mapping_range(p->inode->i_mapping, off, len, 1);
+}
+
+static void chunk_release(struct lpar_partition *p, struct lpar_move *mv,
+			  unsigned long c)
+{
+	down_write(&p->mv_sem);
+	set_bit(c, mv->moved);
+	WRITE_ONCE(p->busy_lo, 0);
+	WRITE_ONCE(p->busy_hi, 0);
+	up_write(&p->mv_sem);
+	wake_up_all(&p->wq);
+}
+
+static void progress(struct lpar_partition *p, u64 done)
+{
+	spin_lock(&p->lock);
+	p->mv_done = done;
+	spin_unlock(&p->lock);
+}
+
+/* Copy every chunk of @mv in the order that is safe for overlap. */
+static void move_copy(struct lpar_partition *p, struct lpar_move *mv,
+		      struct lpar_move_result *res)
+{
+	bool down = mv->dst > mv->src && mv->src_ext == mv->dst_ext;
+	unsigned long i;
+
+	for (i = 0; i < mv->nr; i++) {
+		unsigned long c = down ? mv->nr - 1 - i : i;
+		u64 off = (u64)c * mv->chunk;
+		u64 len = min(mv->chunk, mv->size - off);
+		ktime_t t0 = ktime_get();
+		u64 pause;
+
+		chunk_hold(p, off, len);
+		memmove(ext_va(mv->dst_ext, mv->dst + off),
+			ext_va(mv->src_ext, mv->src + off), len);
+		memmove(ext_keys(mv->dst_ext, mv->dst + off),
+			ext_keys(mv->src_ext, mv->src + off), len >> PAGE_SHIFT);
+		chunk_release(p, mv, c);
+		pause = ktime_to_ns(ktime_sub(ktime_get(), t0));
+		res->max_pause_ns = max(res->max_pause_ns, pause);
+		res->bytes += len;
+		res->chunks++;
+		progress(p, res->bytes);
+		cond_resched();
+	}
+}
+
+/* Install @mv as the partition's move in flight (or clear it). */
+static void move_install(struct lpar_partition *p, struct lpar_move *mv)
+{
+	mutex_lock(&lpar_mutex);
+	down_write(&p->mv_sem);
+	p->mv = mv;
+	up_write(&p->mv_sem);
+	spin_lock(&p->lock);
+	p->mv_done = 0;
+	p->mv_total = mv ? mv->size : 0;
+	spin_unlock(&p->lock);
+	mutex_unlock(&lpar_mutex);
+}
+
+/*
+ * The storage is wholly at @mv->dst: make that the origin, forget the
+ * move, and scrub what the partition left behind.
+ */
+static void move_finish(struct lpar_partition *p, struct lpar_move *mv)
+{
+	phys_addr_t lo = mv->src, hi = mv->src + mv->size;
+
+	mutex_lock(&lpar_mutex);
+	down_write(&p->mv_sem);
+	p->origin = mv->dst;
+	p->ext = mv->dst_ext;
+	p->mv = NULL;
+	up_write(&p->mv_sem);
+	if (p->def.flags & LPAR_DEF_ORIGIN)
+		p->def.origin = mv->dst;
+	mutex_unlock(&lpar_mutex);
+	/* The vacated part of the old range: no longer owned, zero it. */
+	if (mv->src_ext == mv->dst_ext) {
+		if (mv->dst > lo && mv->dst < hi)
+			hi = mv->dst;
+		else if (mv->dst + mv->size > lo && mv->dst < lo)
+			lo = mv->dst + mv->size;
+	}
+	if (lo < hi)
+		lpar_pool_scrub(mv->src_ext, lo, hi - lo, false);
+}
+
+static u64 chunk_bytes(u64 want)
+{
+	u64 c = want ? want : (u64)mv_chunk_kb << 10;
+
+	if (!is_power_of_2(c) || c < PAGE_SIZE || c > lpar_pool.increment)
+		return 0;
+	return c;
+}
+
+/* The whole MVSTOR of one partition; the caller validated it. */
+static int move_run(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
+		    u32 quiesce_ms, struct lpar_move_result *res)
+{
+	struct lpar_move *mv, *back;
+	ktime_t t0 = ktime_get();
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	res->old_origin = p->origin;
+	res->new_origin = p->origin;
+	ret = dma_quiesce(p, quiesce_ms);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	mv = move_alloc(p, dst, chunk);
+	if (!mv)
+		goto out_resume;
+	move_install(p, mv);
+	lpar_pool_mark_dirty(mv->dst_ext, dst, mv->size);
+	move_copy(p, mv, res);
+	ret = dma_sale(p, dst);
+	if (!ret) {
+		move_finish(p, mv);
+		move_free(mv);
+		res->new_origin = dst;
+		goto out_resume;
+	}
+	/* SALE failed: move back, so the partition ends where it was. */
+	back = move_alloc(p, mv->src, chunk);
+	if (back) {
+		struct lpar_move_result undo = {};
+
+		back->src = mv->dst;
+		back->src_ext = mv->dst_ext;
+		move_install(p, back);
+		move_free(mv);
+		move_copy(p, back, &undo);
+		move_finish(p, back);
+		move_free(back);
+		dma_sale(p, p->origin);
+	} else {
+		/* Cannot undo: stay at the new place rather than lose data. */
+		move_finish(p, mv);
+		move_free(mv);
+		res->new_origin = dst;
+	}
+out_resume:
+	dma_resume(p);
+out:
+	res->time_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	res->result = ret;
+	spin_lock(&p->lock);
+	p->mv_last = *res;
+	spin_unlock(&p->lock);
+	return ret;
+}
+
+/* Validate an MVSTOR target for @p; lpar_mutex held. */
+static int mvstor_check(struct lpar_partition *p, phys_addr_t dst, u64 size)
+{
+	struct lpar_partition *q;
+
+	lockdep_assert_held(&lpar_mutex);
+	if (!IS_ALIGNED(dst, lpar_pool.increment)) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "origin %#llx is not aligned to the increment",
+			 (u64)dst);
+		return -EINVAL;
+	}
+	if (!lpar_pool_find(dst, size)) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "%#llx-%#llx is not inside one pool extent", (u64)dst,
+			 (u64)dst + size - 1);
+		return -ERANGE;
+	}
+	q = lpar_pool_owner(dst, size, p);
+	if (q) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "%#llx-%#llx overlaps partition %u (%s)", (u64)dst,
+			 (u64)dst + size - 1, q->def.id, q->def.name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static bool has_storage_state(struct lpar_partition *p)
+{
+	return p->state == LPAR_STATE_OPERATING ||
+	       p->state == LPAR_STATE_STOPPED || p->state == LPAR_STATE_FAILED;
+}
+
+/* MVSTOR with op_mutex held. */
+static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
+		     u32 quiesce_ms, struct lpar_move_result *res)
+{
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	memset(res, 0, sizeof(*res));
+	mutex_lock(&lpar_mutex);
+	if (p->state == LPAR_STATE_DEACTIVATED) {
+		/* No storage to move: the definition's origin changes. */
+		ret = mvstor_check(p, dst, p->def.size);
+		if (!ret) {
+			res->old_origin = p->def.origin;
+			p->def.origin = dst;
+			p->def.flags |= LPAR_DEF_ORIGIN;
+			res->new_origin = dst;
+		}
+		mutex_unlock(&lpar_mutex);
+		return ret;
+	}
+	if (!has_storage_state(p)) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "cannot move storage: partition is %s",
+			 lpar_state_name(p->state));
+		mutex_unlock(&lpar_mutex);
+		return -EINVAL;
+	}
+	ret = mvstor_check(p, dst, p->size);
+	mutex_unlock(&lpar_mutex);
+	if (ret)
+		return ret;
+	if (dst == p->origin) {
+		res->old_origin = dst;
+		res->new_origin = dst;
+		return 0;
+	}
+	return move_run(p, dst, chunk, quiesce_ms, res);
+}
+
+/* Exchange of two equal-sized partitions: swap chunk by chunk. */
+static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
+		    u64 chunk, struct lpar_move_result *ra,
+		    struct lpar_move_result *rb)
+{
+	struct lpar_move *ma, *mb;
+	ktime_t t0 = ktime_get();
+	unsigned long c;
+	void *tmp;
+	int ret;
+
+	ra->old_origin = a->origin;
+	rb->old_origin = b->origin;
+	ra->new_origin = a->origin;
+	rb->new_origin = b->origin;
+	ret = dma_quiesce(a, LPAR_QUIESCE_DEFAULT_MS);
+	if (ret)
+		goto out;
+	ret = dma_quiesce(b, LPAR_QUIESCE_DEFAULT_MS);
+	if (ret)
+		goto out_a;
+	ret = -ENOMEM;
+	tmp = kvmalloc(chunk, GFP_KERNEL);
+	ma = move_alloc(a, b->origin, chunk);
+	mb = move_alloc(b, a->origin, chunk);
+	if (!tmp || !ma || !mb)
+		goto out_free;
+	move_install(a, ma);
+	move_install(b, mb);
+	for (c = 0; c < ma->nr; c++) {
+		u64 off = (u64)c * chunk, len = min(chunk, ma->size - off);
+		void *va = ext_va(ma->src_ext, ma->src + off);
+		void *vb = ext_va(mb->src_ext, mb->src + off);
+		u8 *ka = ext_keys(ma->src_ext, ma->src + off);
+		u8 *kb = ext_keys(mb->src_ext, mb->src + off);
+		ktime_t t1 = ktime_get();
+		u64 pause;
+
+		chunk_hold(a, off, len);
+		chunk_hold(b, off, len);
+		memcpy(tmp, va, len);
+		memcpy(va, vb, len);
+		memcpy(vb, tmp, len);
+		memcpy(tmp, ka, len >> PAGE_SHIFT);
+		memcpy(ka, kb, len >> PAGE_SHIFT);
+		memcpy(kb, tmp, len >> PAGE_SHIFT);
+		chunk_release(a, ma, c);
+		chunk_release(b, mb, c);
+		pause = ktime_to_ns(ktime_sub(ktime_get(), t1));
+		ra->max_pause_ns = max(ra->max_pause_ns, pause);
+		ra->bytes += len;
+		ra->chunks++;
+		progress(a, ra->bytes);
+		progress(b, ra->bytes);
+		cond_resched();
+	}
+	rb->max_pause_ns = ra->max_pause_ns;
+	rb->bytes = ra->bytes;
+	rb->chunks = ra->chunks;
+	/* Both ranges stay owned by the pair throughout: no scrub needed. */
+	mutex_lock(&lpar_mutex);
+	down_write(&a->mv_sem);
+	a->origin = ma->dst;
+	a->mv = NULL;
+	up_write(&a->mv_sem);
+	down_write(&b->mv_sem);
+	b->origin = mb->dst;
+	b->mv = NULL;
+	up_write(&b->mv_sem);
+	if (a->def.flags & LPAR_DEF_ORIGIN)
+		a->def.origin = a->origin;
+	if (b->def.flags & LPAR_DEF_ORIGIN)
+		b->def.origin = b->origin;
+	mutex_unlock(&lpar_mutex);
+	/* Equal sizes, non-overlapping: SALE cannot need an undo copy here. */
+	dma_sale(a, a->origin);
+	dma_sale(b, b->origin);
+	ra->new_origin = a->origin;
+	rb->new_origin = b->origin;
+	ret = 0;
+out_free:
+	move_free(ma);
+	move_free(mb);
+	kvfree(tmp);
+	dma_resume(b);
+out_a:
+	dma_resume(a);
+out:
+	ra->time_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	rb->time_ns = ra->time_ns;
+	ra->result = ret;
+	rb->result = ret;
+	spin_lock(&a->lock);
+	a->mv_last = *ra;
+	spin_unlock(&a->lock);
+	spin_lock(&b->lock);
+	b->mv_last = *rb;
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/*
+ * Exchange of adjacent partitions of different sizes: the lower one goes
+ * to a free range, the upper one moves down, the lower one comes back on
+ * top.  Each step is an MVSTOR; a failed step undoes the earlier ones.
+ */
+static int rotate_run(struct lpar_partition *lo, struct lpar_partition *hi,
+		      u64 chunk, struct lpar_move_result *rlo,
+		      struct lpar_move_result *rhi)
+{
+	phys_addr_t base = lo->origin, tmp;
+	struct lpar_move_result r;
+	int ret;
+
+	mutex_lock(&lpar_mutex);
+	ret = lpar_pool_place(lo->size, &tmp);
+	mutex_unlock(&lpar_mutex);
+	if (ret) {
+		snprintf(lo->reason, sizeof(lo->reason),
+			 "exchange needs a free range of %llu MiB", lo->size >> 20);
+		return ret;
+	}
+	ret = move_run(lo, tmp, chunk, LPAR_QUIESCE_DEFAULT_MS, rlo);
+	if (ret)
+		return ret;
+	ret = move_run(hi, base, chunk, LPAR_QUIESCE_DEFAULT_MS, rhi);
+	if (ret) {
+		move_run(lo, base, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+		return ret;
+	}
+	ret = move_run(lo, base + hi->size, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+	if (ret) {
+		move_run(hi, base + lo->size, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+		move_run(lo, base, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+		return ret;
+	}
+	rlo->bytes += r.bytes;
+	rlo->chunks += r.chunks;
+	rlo->time_ns += r.time_ns;
+	rlo->max_pause_ns = max(rlo->max_pause_ns, r.max_pause_ns);
+	rlo->old_origin = base;
+	rlo->new_origin = lo->origin;
+	return 0;
+}
+
+static int do_exchange(struct lpar_partition *a, struct lpar_partition *b,
+		       u64 chunk, struct lpar_move_result *ra,
+		       struct lpar_move_result *rb)
+{
+	int ret = 0;
+
+	memset(ra, 0, sizeof(*ra));
+	memset(rb, 0, sizeof(*rb));
+	mutex_lock(&lpar_mutex);
+	if (!has_storage_state(a) || !has_storage_state(b)) {
+		snprintf(a->reason, sizeof(a->reason),
+			 "exchange needs two partitions that own storage");
+		ret = -EINVAL;
+	} else if (a->size != b->size &&
+		   a->origin + a->size != b->origin &&
+		   b->origin + b->size != a->origin) {
+		snprintf(a->reason, sizeof(a->reason),
+			 "partitions of different sizes must be adjacent to exchange");
+		ret = -EINVAL;
+	}
+	mutex_unlock(&lpar_mutex);
+	if (ret)
+		return ret;
+	if (a->size == b->size)
+		return swap_run(a, b, chunk, ra, rb);
+	if (a->origin < b->origin)
+		return rotate_run(a, b, chunk, ra, rb);
+	return rotate_run(b, a, chunk, rb, ra);
+}
+
+/* Guest events (service call LPAR_SC_EVENT / LPAR_SC_ACK). */
+
+static bool gev_acked(struct lpar_partition *p, u64 seq)
+{
+	bool done;
+
+	spin_lock(&p->lock);
+	done = p->gev.acked >= seq || !p->attached;
+	spin_unlock(&p->lock);
+	return done;
+}
+
+/**
+ * lpar_guest_event() - tell the guest something and wait for its ACK.
+ * @p: the partition.
+ * @type: LPAR_GEV_*.
+ * @size: the event's size argument.
+ * @timeout_ms: how long the guest has.
+ *
+ * Return: 0 once acknowledged, -ETIMEDOUT, or -EIO if the runner went away.
+ */
+int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,
+		     u32 timeout_ms)
+{
+	long left;
+	u64 seq;
+	int ret = 0;
+
+	spin_lock(&p->lock);
+	seq = ++p->gev.seq;
+	p->gev.type = type;
+	p->gev.size = size;
+	spin_unlock(&p->lock);
+	left = wait_event_timeout(p->wq, gev_acked(p, seq),
+				  msecs_to_jiffies(timeout_ms));
+	spin_lock(&p->lock);
+	if (p->gev.acked < seq)
+		ret = left ? -EIO : -ETIMEDOUT;
+	p->gev.type = LPAR_GEV_NONE;
+	spin_unlock(&p->lock);
+	return ret;
+}
+
+static bool runner_acked(struct lpar_partition *p, u64 seq)
+{
+	bool done;
+
+	spin_lock(&p->lock);
+	done = p->acked_seq >= seq || !p->attached;
+	spin_unlock(&p->lock);
+	return done;
+}
+
+/**
+ * lpar_runner_sync() - give the runner an order and wait for its ACK.
+ * @p: the partition.
+ * @order: LPAR_ORDER_RESIZE or LPAR_ORDER_PLACEMENT.
+ * @size: for LPAR_ORDER_RESIZE, the size to map.
+ *
+ * Return: 0 (also when no runner is attached: nothing to tell),
+ * -ETIMEDOUT or -EIO.
+ */
+int lpar_runner_sync(struct lpar_partition *p, u32 order, u64 size)
+{
+	u64 seq;
+
+	spin_lock(&p->lock);
+	if (!p->attached) {
+		spin_unlock(&p->lock);
+		return 0;
+	}
+	p->resize_to = size;
+	p->order = order;
+	seq = ++p->order_seq;
+	spin_unlock(&p->lock);
+	wake_up_all(&p->wq);
+	if (!wait_event_timeout(p->wq, runner_acked(p, seq),
+				msecs_to_jiffies(lpar_watchdog_ms)))
+		return -ETIMEDOUT;
+	spin_lock(&p->lock);
+	seq = p->acked_seq >= seq ? 0 : 1;
+	spin_unlock(&p->lock);
+	return seq ? -EIO : 0;
+}
+
+/* Change the size the fault path and the pool see. */
+static void set_size(struct lpar_partition *p, u64 size)
+{
+	mutex_lock(&lpar_mutex);
+	down_write(&p->mv_sem);
+	p->size = size;
+	up_write(&p->mv_sem);
+	p->def.size = size;
+	mutex_unlock(&lpar_mutex);
+}
+
+static bool guest_can_ack(struct lpar_partition *p)
+{
+	return p->state == LPAR_STATE_OPERATING;
+}
+
+/* Grow into the free range right above, or shrink from the top. */
+static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
+{
+	u64 old;
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	mutex_lock(&lpar_mutex);
+	old = p->state == LPAR_STATE_DEACTIVATED ? p->def.size : p->size;
+	ret = -EINVAL;
+	if (!size || !IS_ALIGNED(size, lpar_pool.increment) ||
+	    size <= p->def.load_addr) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "size %llu is not a multiple of the increment above the image",
+			 size);
+		goto out_unlock;
+	}
+	if (p->state == LPAR_STATE_DEACTIVATED) {
+		p->def.size = size;
+		p->size = size;
+		ret = 0;
+		goto out_unlock;
+	}
+	if (!has_storage_state(p) || p->state == LPAR_STATE_STOPPED) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "cannot resize: partition is %s%s",
+			 lpar_state_name(p->state),
+			 p->state == LPAR_STATE_STOPPED ?
+			 " (resume it: the guest must acknowledge)" : "");
+		goto out_unlock;
+	}
+	if (size > old) {
+		struct lpar_partition *q;
+
+		if (!lpar_pool_find(p->origin, size)) {
+			ret = -ERANGE;
+			snprintf(p->reason, sizeof(p->reason),
+				 "growing to %llu MiB leaves the pool extent",
+				 size >> 20);
+			goto out_unlock;
+		}
+		q = lpar_pool_owner(p->origin + old, size - old, p);
+		if (q) {
+			ret = -EBUSY;
+			snprintf(p->reason, sizeof(p->reason),
+				 "storage above is owned by partition %u (%s)",
+				 q->def.id, q->def.name);
+			goto out_unlock;
+		}
+	}
+	mutex_unlock(&lpar_mutex);
+	if (size == old)
+		return 0;
+
+	if (size > old) {
+		/* Own it, zero it, map it, then tell the guest. */
+		set_size(p, size);
+		lpar_pool_scrub(p->ext, p->origin + old, size - old, true);
+		lpar_pool_mark_dirty(p->ext, p->origin + old, size - old);
+		ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);
+		if (!ret && guest_can_ack(p))
+			ret = lpar_guest_event(p, LPAR_GEV_STORAGE, size,
+					       timeout_ms);
+		if (!ret)
+			return 0;
+		snprintf(p->reason, sizeof(p->reason),
+			 "grow to %llu MiB not acknowledged (%d)", size >> 20,
+			 ret);
+		lpar_runner_sync(p, LPAR_ORDER_RESIZE, old);
+		unmap_mapping_range(p->inode->i_mapping, old, size - old, 1);
+		lpar_pool_scrub(p->ext, p->origin + old, size - old, false);
+		set_size(p, old);
+		return ret;
+	}
+	/* Shrink: the guest gives up the top first. */
+	if (guest_can_ack(p)) {
+		ret = lpar_guest_event(p, LPAR_GEV_STORAGE, size, timeout_ms);
+		if (ret) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "guest did not give up storage above %llu MiB (%d)",
+				 size >> 20, ret);
+			return ret;
+		}
+	}
+	ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);
+	if (ret) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "runner did not remap storage (%d)", ret);
+		if (guest_can_ack(p))
+			lpar_guest_event(p, LPAR_GEV_STORAGE, old, timeout_ms);
+		return ret;
+	}
+	unmap_mapping_range(p->inode->i_mapping, size, old - size, 1);
+	lpar_pool_scrub(p->ext, p->origin + size, old - size, false);
+	set_size(p, size);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&lpar_mutex);
+	return ret;
+}
+
+/* Configuration tables (seed 004): a planned, undoable transaction. */
+
+enum step_kind { STEP_RESIZE, STEP_MOVE, STEP_WEIGHT };
+
+struct cfg_step {
+	enum step_kind kind;
+	struct lpar_partition *p;
+	u64 before;
+};
+
+struct cfg_plan {
+	struct lpar_config_entry *e;
+	struct lpar_partition *part[LPAR_CONFIG_MAX_ENTRIES];
+	u64 to_origin[LPAR_CONFIG_MAX_ENTRIES];
+	struct cfg_step done[3 * LPAR_CONFIG_MAX_ENTRIES];
+	unsigned int nr, nr_done;
+};
+
+static int cfg_undo_step(struct cfg_step *s, u32 timeout_ms)
+{
+	struct lpar_move_result r;
+
+	switch (s->kind) {
+	case STEP_RESIZE:
+		return do_resize(s->p, s->before, timeout_ms);
+	case STEP_MOVE:
+		return do_mvstor(s->p, s->before, 0, LPAR_QUIESCE_DEFAULT_MS,
+				 &r);
+	default:
+		mutex_lock(&lpar_mutex);
+		s->p->def.weight = s->before;
+		mutex_unlock(&lpar_mutex);
+		return lpar_runner_sync(s->p, LPAR_ORDER_PLACEMENT, 0);
+	}
+}
+
+/* Validate the final layout whole; lpar_mutex held. */
+static int cfg_validate(struct cfg_plan *pl)
+{
+	unsigned int i, j, k;
+
+	lockdep_assert_held(&lpar_mutex);
+	for (i = 0; i < pl->nr; i++) {
+		struct lpar_config_entry *e = &pl->e[i];
+		struct lpar_partition *p;
+
+		if (e->id >= LPAR_MAX_PARTITIONS || !lpar_parts[e->id])
+			return -ENOENT;
+		p = lpar_parts[e->id];
+		for (k = 0; k < i; k++)
+			if (pl->part[k] == p)
+				return -EINVAL;
+		if ((e->flags & ~LPAR_DEF_ORIGIN) || e->pad ||
+		    !e->size || !IS_ALIGNED(e->size, lpar_pool.increment) ||
+		    e->size <= p->def.load_addr || e->weight > LPAR_WEIGHT_MAX)
+			return -EINVAL;
+		if (!has_storage_state(p) || p->state != LPAR_STATE_OPERATING)
+			return -EINVAL;
+		pl->part[i] = p;
+		pl->to_origin[i] = e->flags & LPAR_DEF_ORIGIN ? e->origin :
+				   p->origin;
+		if (!IS_ALIGNED(pl->to_origin[i], lpar_pool.increment) ||
+		    !lpar_pool_find(pl->to_origin[i], e->size))
+			return -ERANGE;
+	}
+	/* Final ranges must not overlap each other or anyone else's. */
+	for (i = 0; i < pl->nr; i++) {
+		u64 a = pl->to_origin[i], as = pl->e[i].size;
+
+		for (j = 0; j < pl->nr; j++)
+			if (j != i && pl->to_origin[j] < a + as &&
+			    a < pl->to_origin[j] + pl->e[j].size)
+				return -EBUSY;
+		for (k = 0; k < LPAR_MAX_PARTITIONS; k++) {
+			struct lpar_partition *q = lpar_parts[k];
+
+			for (j = 0; j < pl->nr; j++)
+				if (pl->part[j] == q)
+					break;
+			if (q && j == pl->nr && lpar_part_owns(q, a, as))
+				return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+static int cfg_run(struct cfg_plan *pl, u32 timeout_ms)
+{
+	struct lpar_move_result r;
+	unsigned int i, left;
+	int ret = 0;
+
+#define DONE(_k, _p, _b) (pl->done[pl->nr_done++] = \
+			  (struct cfg_step){ .kind = _k, .p = _p, .before = _b })
+	/* 1: shrinks, in place. */
+	for (i = 0; i < pl->nr && !ret; i++) {
+		struct lpar_partition *p = pl->part[i];
+
+		if (pl->e[i].size < p->size) {
+			u64 before = p->size;
+
+			ret = do_resize(p, pl->e[i].size, timeout_ms);
+			if (!ret)
+				DONE(STEP_RESIZE, p, before);
+		}
+	}
+	/* 2: moves, each once its target is free. */
+	for (left = pl->nr; !ret && left;) {
+		bool moved = false;
+
+		left = 0;
+		for (i = 0; i < pl->nr && !ret; i++) {
+			struct lpar_partition *p = pl->part[i], *q;
+			u64 before = p->origin;
+
+			if (p->origin == pl->to_origin[i])
+				continue;
+			mutex_lock(&lpar_mutex);
+			q = lpar_pool_owner(pl->to_origin[i], p->size, p);
+			mutex_unlock(&lpar_mutex);
+			if (q) {
+				left++;
+				continue;
+			}
+			ret = do_mvstor(p, pl->to_origin[i], 0,
+					LPAR_QUIESCE_DEFAULT_MS, &r);
+			if (!ret)
+				DONE(STEP_MOVE, p, before);
+			moved = true;
+		}
+		if (!ret && left && !moved)
+			ret = -EDEADLK;	/* a cycle: use LPAR_EXCHANGE */
+	}
+	/* 3: grows, at the new places. */
+	for (i = 0; i < pl->nr && !ret; i++) {
+		struct lpar_partition *p = pl->part[i];
+
+		if (pl->e[i].size > p->size) {
+			u64 before = p->size;
+
+			ret = do_resize(p, pl->e[i].size, timeout_ms);
+			if (!ret)
+				DONE(STEP_RESIZE, p, before);
+		}
+	}
+	/* 4: CPU weights. */
+	for (i = 0; i < pl->nr && !ret; i++) {
+		struct lpar_partition *p = pl->part[i];
+		u32 before = p->def.weight;
+
+		if (!pl->e[i].weight || (p->def.flags & LPAR_DEF_DEDICATED) ||
+		    pl->e[i].weight == before)
+			continue;
+		mutex_lock(&lpar_mutex);
+		p->def.weight = pl->e[i].weight;
+		mutex_unlock(&lpar_mutex);
+		DONE(STEP_WEIGHT, p, before);
+		ret = lpar_runner_sync(p, LPAR_ORDER_PLACEMENT, 0);
+	}
+#undef DONE
+	if (!ret)
+		return 0;
+	pr_info("configuration change failed (%d) after %u steps: undoing\n",
+		ret, pl->nr_done);
+	for (i = pl->nr_done; i-- > 0;)
+		if (cfg_undo_step(&pl->done[i], timeout_ms))
+			pr_warn("partition %u (%s): undo of configuration step %u failed\n",
+				pl->done[i].p->def.id, pl->done[i].p->def.name,
+				i);
+	return ret;
+}
+
+/* op_mutex of several partitions, in id order, or none: -EBUSY. */
+static int lock_parts(struct lpar_partition **parts, unsigned int nr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < LPAR_MAX_PARTITIONS; i++)
+		for (j = 0; j < nr; j++)
+			if (parts[j]->def.id == i &&
+			    !mutex_trylock(&parts[j]->op_mutex))
+				goto busy;
+	return 0;
+busy:
+	while (i-- > 0)
+		for (j = 0; j < nr; j++)
+			if (parts[j]->def.id == i)
+				mutex_unlock(&parts[j]->op_mutex);
+	return -EBUSY;
+}
+
+static void unlock_parts(struct lpar_partition **parts, unsigned int nr)
+{
+	unsigned int j;
+
+	for (j = 0; j < nr; j++)
+		mutex_unlock(&parts[j]->op_mutex);
+}
+
+static struct lpar_partition *get_part(u32 id)
+{
+	struct lpar_partition *p = NULL;
+
+	if (id >= LPAR_MAX_PARTITIONS)
+		return NULL;
+	mutex_lock(&lpar_mutex);
+	p = lpar_parts[id];
+	if (p)
+		kobject_get(&p->kobj);
+	mutex_unlock(&lpar_mutex);
+	return p;
+}
+
+static int report(struct lpar_partition *p, int ret, const char *what)
+{
+	if (ret)
+		pr_info("partition %u (%s): %s failed: %s (%d)\n", p->def.id,
+			p->def.name, what, p->reason, ret);
+	return ret;
+}
+
+static long ioc_mvstor(unsigned long arg)
+{
+	struct lpar_partition *p;
+	struct lpar_mvstor m;
+	u64 chunk;
+	long ret;
+
+	ret = lpar_copy_in(&m, sizeof(m), offsetofend(struct lpar_mvstor, chunk),
+			   arg);
+	if (ret)
+		return ret;
+	chunk = chunk_bytes(m.chunk);
+	if (m.flags || !chunk)
+		return -EINVAL;
+	p = get_part(m.id);
+	if (!p)
+		return -ENOENT;
+	ret = lock_parts(&p, 1);
+	if (ret) {
+		snprintf(p->reason, sizeof(p->reason),
+			 "another command is in progress on the partition");
+		report(p, ret, "MVSTOR");
+		goto out;
+	}
+	ret = do_mvstor(p, m.origin, chunk,
+			m.quiesce_ms ? m.quiesce_ms : LPAR_QUIESCE_DEFAULT_MS,
+			&m.res);
+	mutex_unlock(&p->op_mutex);
+	report(p, ret, "MVSTOR");
+	if (!ret)
+		ret = lpar_copy_out(arg, &m, sizeof(m));
+out:
+	kobject_put(&p->kobj);
+	return ret;
+}
+
+static long ioc_exchange(unsigned long arg)
+{
+	struct lpar_partition *pp[2] = {};
+	struct lpar_exchange x;
+	u64 chunk;
+	long ret;
+
+	ret = lpar_copy_in(&x, sizeof(x), offsetofend(struct lpar_exchange,
+						      chunk), arg);
+	if (ret)
+		return ret;
+	chunk = chunk_bytes(x.chunk);
+	if (x.flags || !chunk || x.id == x.id2)
+		return -EINVAL;
+	pp[0] = get_part(x.id);
+	pp[1] = get_part(x.id2);
+	ret = -ENOENT;
+	if (!pp[0] || !pp[1])
+		goto out;
+	ret = lock_parts(pp, 2);
+	if (ret)
+		goto out;
+	ret = do_exchange(pp[0], pp[1], chunk, &x.res, &x.res2);
+	unlock_parts(pp, 2);
+	report(pp[0], ret, "exchange");
+	if (!ret)
+		ret = lpar_copy_out(arg, &x, sizeof(x));
+out:
+	if (pp[0])
+		kobject_put(&pp[0]->kobj);
+	if (pp[1])
+		kobject_put(&pp[1]->kobj);
+	return ret;
+}
+
+static long ioc_resize(unsigned long arg)
+{
+	struct lpar_partition *p;
+	struct lpar_resize r;
+	long ret;
+
+	ret = lpar_copy_in(&r, sizeof(r), sizeof(r), arg);
+	if (ret)
+		return ret;
+	if (r.flags)
+		return -EINVAL;
+	p = get_part(r.id);
+	if (!p)
+		return -ENOENT;
+	ret = lock_parts(&p, 1);
+	if (!ret) {
+		ret = do_resize(p, r.size, r.timeout_ms ? r.timeout_ms :
+				LPAR_ACK_DEFAULT_MS);
+		mutex_unlock(&p->op_mutex);
+		report(p, ret, "resize");
+	}
+	kobject_put(&p->kobj);
+	return ret;
+}
+
+static long ioc_config(unsigned long arg)
+{
+	struct lpar_config c;
+	struct cfg_plan *pl;
+	unsigned int i;
+	long ret;
+
+	ret = lpar_copy_in(&c, sizeof(c), sizeof(c), arg);
+	if (ret)
+		return ret;
+	if (c.flags || !c.nr || c.nr > LPAR_CONFIG_MAX_ENTRIES ||
+	    c.delay_ms > 24ULL * 3600 * 1000)
+		return -EINVAL;
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	if (!pl)
+		return -ENOMEM;
+	pl->nr = c.nr;
+	pl->e = memdup_user(u64_to_user_ptr(c.entries_ptr),
+			    c.nr * sizeof(*pl->e));
+	if (IS_ERR(pl->e)) {
+		ret = PTR_ERR(pl->e);
+		pl->e = NULL;
+		goto out;
+	}
+	/* The event that applies the table: a time. */
+	if (c.delay_ms && msleep_interruptible(c.delay_ms)) {
+		ret = -EINTR;
+		goto out;
+	}
+	mutex_lock(&lpar_mutex);
+	ret = cfg_validate(pl);
+	for (i = 0; !ret && i < pl->nr; i++)
+		kobject_get(&pl->part[i]->kobj);
+	mutex_unlock(&lpar_mutex);
+	if (ret) {
+		pr_info("configuration change refused: the new layout is invalid (%ld)\n",
+			ret);
+		goto out;
+	}
+	ret = lock_parts(pl->part, pl->nr);
+	if (!ret) {
+		/* Re-check: a command may have run before we got the locks. */
+		mutex_lock(&lpar_mutex);
+		ret = cfg_validate(pl);
+		mutex_unlock(&lpar_mutex);
+		if (!ret)
+			ret = cfg_run(pl, c.timeout_ms ? c.timeout_ms :
+				      LPAR_ACK_DEFAULT_MS);
+		unlock_parts(pl->part, pl->nr);
+	}
+	c.steps = pl->nr_done;
+	for (i = 0; i < pl->nr; i++)
+		kobject_put(&pl->part[i]->kobj);
+	if (!ret)
+		ret = lpar_copy_out(arg, &c, sizeof(c));
+out:
+	kfree(pl->e);
+	kfree(pl);
+	return ret;
+}
+
+/**
+ * lpar_relocate_ioctl() - LPAR_MVSTOR, LPAR_EXCHANGE, LPAR_RESIZE,
+ * LPAR_CONFIG_APPLY.
+ * @cmd: the command.
+ * @arg: user pointer.
+ *
+ * Return: 0 or a negative errno; a failed command leaves every partition
+ * on intact storage at its old place.
+ */
+long lpar_relocate_ioctl(unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case LPAR_MVSTOR:
+		return ioc_mvstor(arg);
+	case LPAR_EXCHANGE:
+		return ioc_exchange(arg);
+	case LPAR_RESIZE:
+		return ioc_resize(arg);
+	case LPAR_CONFIG_APPLY:
+		return ioc_config(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/**
+ * lpar_mvstor_store() - the sysfs "mvstor" file: MVSTOR to an origin.
+ * @p: the partition.
+ * @origin: the new origin.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lpar_mvstor_store(struct lpar_partition *p, phys_addr_t origin)
+{
+	struct lpar_move_result r;
+	int ret;
+
+	if (!mutex_trylock(&p->op_mutex))
+		return -EBUSY;
+	ret = do_mvstor(p, origin, chunk_bytes(0), LPAR_QUIESCE_DEFAULT_MS, &r);
+	mutex_unlock(&p->op_mutex);
+	return report(p, ret, "MVSTOR");
+}
