@@ -26,9 +26,37 @@
 
 #include "lpar.h"
 
-static char *runner_path = "/usr/local/libexec/lpar/lpar-runner";
-module_param_named(runner, runner_path, charp, 0644);
-MODULE_PARM_DESC(runner, "Path of the LIP runner the module starts at act");
+static char runner_path[PATH_MAX] = "/usr/local/libexec/lpar/lpar-runner";
+
+/* "echo PATH > .../parameters/runner" must not keep the newline. */
+static int runner_param_set(const char *val, const struct kernel_param *kp)
+{
+	char *path = kstrdup(val, GFP_KERNEL);
+	int ret = 0;
+
+	if (!path)
+		return -ENOMEM;
+	strim(path);
+	if (path[0] != '/' || strlen(path) >= sizeof(runner_path))
+		ret = -EINVAL;
+	else
+		strscpy(runner_path, path, sizeof(runner_path));
+	kfree(path);
+	return ret;
+}
+
+static int runner_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", runner_path);
+}
+
+static const struct kernel_param_ops runner_param_ops = {
+	.set = runner_param_set,
+	.get = runner_param_get,
+};
+
+module_param_cb(runner, &runner_param_ops, NULL, 0644);
+MODULE_PARM_DESC(runner, "Absolute path of the LIP runner the module starts at act");
 
 /**
  * lpar_runner_start() - launch the runner for the activating partition.
@@ -52,15 +80,18 @@ int lpar_runner_start(struct lpar_partition *p)
 	envp = argv + 6;
 	envp[0] = "HOME=/";
 	envp[1] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-	argv[0] = runner_path;
+	/* A copy: the parameter may be rewritten while the runner starts. */
+	kernel_param_lock(THIS_MODULE);
+	argv[0] = kstrdup(runner_path, GFP_KERNEL);
+	kernel_param_unlock(THIS_MODULE);
 	argv[1] = "--id";
 	argv[2] = kasprintf(GFP_KERNEL, "%u", p->def.id);
 	argv[3] = "--token";
 	argv[4] = kasprintf(GFP_KERNEL, "%llx", p->token);
 	ret = -ENOMEM;
-	if (!argv[2] || !argv[4])
+	if (!argv[0] || !argv[2] || !argv[4])
 		goto out;
-	info = call_usermodehelper_setup(runner_path, argv, envp, GFP_KERNEL,
+	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL,
 					 NULL, NULL, NULL);
 	if (!info)
 		goto out;
@@ -68,8 +99,9 @@ int lpar_runner_start(struct lpar_partition *p)
 	if (ret)
 		snprintf(p->reason, sizeof(p->reason),
 			 "cannot start runner %s (%d): set the module parameter runner=PATH",
-			 runner_path, ret);
+			 argv[0], ret);
 out:
+	kfree(argv[0]);
 	kfree(argv[2]);
 	kfree(argv[4]);
 	kfree(argv);

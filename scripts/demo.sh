@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo.sh - a narrated tour of lpar, run inside the test VM:
+#
+#   make demo                         (builds everything, then runs this)
+#   scripts/lpar-vm -- scripts/demo.sh
+#
+# Runs as root inside the VM that scripts/lpar-vm boots (the host's / is
+# shared read-only, /dev/kvm exists).  It loads lpar.ko on the memmap=
+# reservation the VM was booted with, defines two partitions that run the
+# selftests' hello guest, activates them, shows the partition list, the
+# storage pool and both consoles, stops and resumes one, deactivates both,
+# and unloads the module.  Exit status 0 when every step worked; on any
+# failure it says which step failed, cleans up and exits 1.
+#
+# Environment:
+#   LPAR_BOOT_POOL     SIZE@ADDR of the memmap= reservation
+#                      (set by scripts/lpar-vm; default 512M@0x40000000)
+#   LPAR_DEMO_IMAGE    guest image (default selftests/guest/hello.bin)
+#   LPAR_DEMO_WAIT     seconds to wait for each console greeting (default 120)
+#   LPAR_DEMO_PAUSE    seconds to pause between steps, for a live audience
+#                      (default 0)
+set -uo pipefail
+
+tree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$tree" || exit 1
+
+# Relative paths where they work, so the commands shown read as an
+# administrator would type them; lparctl makes the image path absolute.
+export PATH=$tree/tools/lparctl:$PATH
+lparctl=lparctl
+runner=$tree/tools/runner/lpar-runner
+module=lpar.ko
+image=${LPAR_DEMO_IMAGE:-selftests/guest/hello.bin}
+pool=${LPAR_BOOT_POOL:-512M@0x40000000}
+wait_s=${LPAR_DEMO_WAIT:-120}
+pause=${LPAR_DEMO_PAUSE:-0}
+
+loaded=
+defined=()
+step_no=0
+
+# --- narration ------------------------------------------------------------------
+step() {
+	step_no=$((step_no + 1))
+	[ "$pause" != 0 ] && sleep "$pause"
+	printf '\n==== %d. %s\n' "$step_no" "$1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '     %s\n' "$line"
+	done
+}
+
+# Show a command, then run it; a failure ends the demo.
+run() {
+	printf '\n# %s\n' "$*"
+	"$@"
+	local rc=$?
+	[ $rc -eq 0 ] || fail "'$*' exited with status $rc"
+}
+
+# A command that is expected to fail (shows the error message lparctl gives).
+run_fails() {
+	printf '\n# %s\n' "$*"
+	"$@" 2>&1
+	local rc=$?
+	[ $rc -ne 0 ] || fail "'$*' succeeded but should have failed"
+	printf '(exit status %d, as expected)\n' "$rc"
+}
+
+fail() {
+	printf '\ndemo: FAILED in step %d: %s\n' "$step_no" "$*" >&2
+	exit 1
+}
+
+# On any exit: leave nothing behind; on failure, show what the kernel said.
+cleanup() {
+	local rc=$? name
+	trap - EXIT
+	if [ $rc -ne 0 ] && [ -n "$loaded" ]; then
+		echo >&2
+		echo "demo: kernel messages of lpar (last 30):" >&2
+		dmesg | grep -E 'lpar|WARNING|BUG|Oops' | tail -n 30 | sed 's/^/    /' >&2
+	fi
+	if [ -n "$loaded" ]; then
+		for name in "${defined[@]}"; do
+			"$lparctl" deact --force "$name" >/dev/null 2>&1
+			"$lparctl" undefine "$name" >/dev/null 2>&1
+		done
+		rmmod lpar 2>/dev/null ||
+			echo "demo: could not unload lpar.ko (rmmod lpar)" >&2
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'fail "interrupted"' INT TERM
+
+# wait_console NAME TEXT: until the partition's console shows TEXT.
+wait_console() {
+	local name=$1 text=$2 start=$SECONDS
+	printf '\n# waiting until the console of %s shows "%s" ...\n' "$name" "$text"
+	while ! "$lparctl" console "$name" 2>/dev/null | grep -qF "$text"; do
+		state=$("$lparctl" show "$name" 2>/dev/null | awk '$1 == "state" { print $2 }')
+		case $state in
+		operating|stopped) ;;
+		*) fail "$name is ${state:-gone} while waiting for its console" ;;
+		esac
+		[ $((SECONDS - start)) -lt "$wait_s" ] ||
+			fail "$name printed no \"$text\" within ${wait_s}s (LPAR_DEMO_WAIT)"
+		sleep 0.5
+	done
+	printf '(after %ds)\n' $((SECONDS - start))
+}
+
+# --- preflight --------------------------------------------------------------------
+step "Preflight" \
+	"lpar runs partitions as KVM guests owned by a kernel module; this VM" \
+	"plays the host.  Check that everything the demo needs is here."
+[ "$(id -u)" -eq 0 ] || fail "must run as root (inside scripts/lpar-vm)"
+missing=
+for f in "$module" "$runner" tools/lparctl/lparctl "$image"; do
+	[ -e "$f" ] || missing+=" $f"
+done
+[ -z "$missing" ] || fail "missing:$missing -- run 'make' (and 'make -C selftests guests') first, or 'make demo'"
+[ -c /dev/kvm ] || fail "no /dev/kvm in this VM: partitions need KVM (kvm_amd under TCG -cpu max)"
+grep -q 'memmap=' /proc/cmdline ||
+	fail "no memmap= reservation on the kernel command line; lpar.ko needs one for boot_pool= (scripts/lpar-vm adds it)"
+printf '     kernel %s, /dev/kvm present, pool reservation: %s\n' "$(uname -r)" \
+	"$(tr ' ' '\n' </proc/cmdline | grep '^memmap=')"
+if grep -q '^lpar ' /proc/modules; then
+	echo "     lpar.ko is already loaded (an earlier run?); unloading it first"
+	rmmod lpar || fail "lpar.ko is loaded and busy; cannot start from a clean state"
+fi
+
+# --- load -------------------------------------------------------------------------
+step "Load lpar.ko" \
+	"boot_pool= claims the memory reserved with memmap= as main storage;" \
+	"runner= is the LIP runner the module starts for each activated partition."
+run insmod "$module" boot_pool="$pool" runner="$runner"
+loaded=1
+dmesg | grep -E '\blpar\b' | tail -n 3 | sed 's/^/    dmesg: /'
+run "$lparctl" version
+run "$lparctl" pool
+
+# --- define -----------------------------------------------------------------------
+step "Define two partitions" \
+	"Each gets 32 MiB of storage and one logical processor, and boots" \
+	"$(basename "$image"), a small 64-bit guest that greets on its console" \
+	"and reports to the partition manager through the service call." \
+	"LPAR1 asks for a fixed origin; LPAR2 is placed first-fit at act."
+base=$(( ${pool#*@} ))
+origin1=$(printf '0x%x' "$base")
+run "$lparctl" define 0 LPAR1 --size 32M --vcpus 1 --origin "$origin1" --image "$image"
+defined+=(LPAR1)
+run "$lparctl" define 1 LPAR2 --size 32M --vcpus 1 --image "$image"
+defined+=(LPAR2)
+run "$lparctl" list
+
+# --- activate ---------------------------------------------------------------------
+step "Activate both" \
+	"act reserves and scrubs the storage, loads the image and starts a LIP" \
+	"runner, which runs the partition as a KVM guest."
+run "$lparctl" act LPAR1
+run "$lparctl" act LPAR2
+run "$lparctl" list
+run "$lparctl" pool
+
+step "Storage belongs to one partition at a time" \
+	"A third partition asking for LPAR1's origin is defined fine, but" \
+	"cannot be activated while LPAR1 holds that storage."
+run "$lparctl" define 2 LPAR3 --size 16M --origin "$origin1" --image "$image"
+defined+=(LPAR3)
+run_fails "$lparctl" act LPAR3
+run "$lparctl" undefine LPAR3
+defined=(LPAR1 LPAR2)
+
+# --- consoles ---------------------------------------------------------------------
+step "The partitions run" \
+	"Wait for each guest's greeting on its console (COM1, kept by the" \
+	"module), then show the consoles and LPAR1's status."
+wait_console LPAR1 "hello from partition 0"
+wait_console LPAR2 "hello from partition 1"
+run "$lparctl" console LPAR1
+run "$lparctl" console LPAR2
+run "$lparctl" show LPAR1
+
+# --- stop / resume ----------------------------------------------------------------
+step "Stop and resume" \
+	"stop holds a partition's logical processors where they are; resume" \
+	"lets them go on.  Its storage stays put meanwhile."
+run "$lparctl" stop LPAR2
+run "$lparctl" list
+run "$lparctl" resume LPAR2
+
+# --- deactivate -------------------------------------------------------------------
+step "Deactivate both" \
+	"deact ends the runner and scrubs and releases the storage to the pool."
+run "$lparctl" deact LPAR1
+run "$lparctl" deact LPAR2
+run "$lparctl" list
+run "$lparctl" pool
+
+# --- unload -----------------------------------------------------------------------
+step "Undefine and unload"
+run "$lparctl" undefine LPAR1
+run "$lparctl" undefine LPAR2
+defined=()
+run rmmod lpar
+loaded=
+
+if dmesg | grep -qE 'WARNING:|BUG:|Oops|circular locking'; then
+	dmesg | grep -E -B2 -A10 'WARNING:|BUG:|Oops|circular locking' | head -n 40 >&2
+	fail "the kernel log has a WARNING/BUG/Oops (above)"
+fi
+printf '\ndemo: OK -- two partitions defined, activated, run, stopped, resumed and deactivated\n'
