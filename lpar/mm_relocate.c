@@ -896,8 +896,8 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		if (!ret)
 			return 0;
 		snprintf(p->reason, sizeof(p->reason),
-			 "grow to %llu MiB not acknowledged (%d)", size >> 20,
-			 ret);
+			 "grow to %llu MiB not acknowledged%s", size >> 20,
+			 ret == -ETIMEDOUT ? " in time" : "");
 		lpar_runner_sync(p, LPAR_ORDER_RESIZE, old);
 		unmap_mapping_range(p->inode->i_mapping, old, size - old, 1);
 		lpar_pool_scrub(p->ext, p->origin + old, size - old, false);
@@ -909,15 +909,16 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		ret = lpar_guest_event(p, LPAR_GEV_STORAGE, size, timeout_ms);
 		if (ret) {
 			snprintf(p->reason, sizeof(p->reason),
-				 "guest did not give up storage above %llu MiB (%d)",
-				 size >> 20, ret);
+				 "guest did not give up storage above %llu MiB%s",
+				 size >> 20,
+				 ret == -ETIMEDOUT ? " in time" : "");
 			return ret;
 		}
 	}
 	ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);
 	if (ret) {
 		snprintf(p->reason, sizeof(p->reason),
-			 "runner did not remap storage (%d)", ret);
+			 "runner did not remap its storage");
 		if (guest_can_ack(p))
 			lpar_guest_event(p, LPAR_GEV_STORAGE, old, timeout_ms);
 		return ret;
