@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every lpar benchmark (SPEC section 12).  Inside the test VM, as
+# root, with the tree as the current directory (scripts/lpar-vm does
+# that); it loads lpar.ko itself and unloads it at the end.  Prints one
+# line per figure:
+#
+#	bench: NAME value=X baseline=Y ratio=R target=T unit=U
+#
+# Environment: BENCH_RUNS (default 5), LPAR_BOOT_POOL (exported by
+# scripts/lpar-vm; default 512M@0x40000000), LPAR_KO (default ./lpar.ko).
+
+set -u
+
+TREE=$(pwd)
+BENCH="$TREE/bench"
+RUNS=${BENCH_RUNS:-5}
+BOOT_POOL=${LPAR_BOOT_POOL:-512M@0x40000000}
+LPAR_KO=${LPAR_KO:-$TREE/lpar.ko}
+RUNNER="$TREE/tools/runner/lpar-runner"
+
+die() {
+	echo "run_all: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "must run as root (inside the test VM)"
+for f in "$LPAR_KO" "$RUNNER" "$BENCH/act_latency" "$BENCH/mvstor" \
+	 "$BENCH/guest_hi.bin" "$BENCH/guest_spin.bin" "$BENCH/bios.bin"; do
+	[ -e "$f" ] || die "$f missing: build first (make, make -C tools, make -C bench)"
+done
+
+if [ ! -e /dev/kvm ]; then
+	modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null
+fi
+[ -e /dev/kvm ] || die "no /dev/kvm (kvm_amd / kvm_intel do not load)"
+
+if grep -q '^lpar ' /proc/modules; then
+	rmmod lpar || die "lpar is loaded and busy"
+fi
+insmod "$LPAR_KO" boot_pool="$BOOT_POOL" runner="$RUNNER" ||
+	die "insmod $LPAR_KO boot_pool=$BOOT_POOL failed (is memmap= on the kernel command line?)"
+trap 'rmmod lpar 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+
+rc=0
+
+# act -> first guest instruction, against QEMU -accel kvm.
+"$BENCH/act_latency" --runs "$RUNS" --image "$BENCH/guest_hi.bin" \
+	--bios "$BENCH/bios.bin" || rc=1
+
+# MVSTOR of a running 64 MiB partition: throughput against memcpy, and
+# the longest guest pause against the whole move.
+"$BENCH/mvstor" --runs "$RUNS" --image "$BENCH/guest_spin.bin" || rc=1
+
+exit $rc
