@@ -337,6 +337,7 @@ void lpar_part_release(struct kobject *kobj)
 
 	if (p->inode)
 		iput(p->inode);
+	put_pid(p->launched);
 	vfree(p->con);
 	kfree(p);
 }
@@ -474,6 +475,35 @@ static bool act_settled(struct lpar_partition *p)
 	return running || READ_ONCE(p->state) == LPAR_STATE_FAILED;
 }
 
+/*
+ * Wait for the runner to report its vCPUs running.  A runner that dies
+ * before attaching is noticed within a poll period, not at the timeout.
+ */
+static int act_wait(struct lpar_partition *p)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(attach_timeout_ms);
+
+	while (!wait_event_timeout(p->wq, act_settled(p), HZ / 10)) {
+		bool attached;
+
+		spin_lock(&p->lock);
+		attached = p->attached;
+		spin_unlock(&p->lock);
+		if (!attached && !lpar_runner_launched_alive(p)) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "runner exited before attaching (see its messages in the kernel log)");
+			return -EIO;
+		}
+		if (time_after(jiffies, end)) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "runner did not start the partition within %u ms",
+				 attach_timeout_ms);
+			return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
 /* Reserve storage and enter activating; all or nothing. */
 static int act_reserve(struct lpar_partition *p)
 {
@@ -575,14 +605,9 @@ int lpar_act(struct lpar_partition *p)
 	ret = lpar_runner_start(p);
 	if (ret)
 		goto err;
-	if (!wait_event_timeout(p->wq, act_settled(p),
-				msecs_to_jiffies(attach_timeout_ms))) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "runner did not start the partition within %u ms",
-			 attach_timeout_ms);
-		ret = -ETIMEDOUT;
+	ret = act_wait(p);
+	if (ret)
 		goto err;
-	}
 	mutex_lock(&lpar_mutex);
 	if (p->state != LPAR_STATE_ACTIVATING) {
 		/* lpar_fail() already said why. */

@@ -95,6 +95,7 @@ struct lpar_pool {
  * @attached: the runner of @gen holds a partition fd.
  * @running: the runner reported LPAR_EVENT_RUNNING.
  * @runner_pid: the attached runner's thread-group pid (reference held).
+ * @launched: the process started for the last act (reference held; @lock).
  * @lock: protects the fields below, the console ring and the storage
  *	placement as read by the fault handler.  Innermost lock.
  * @order: pending order (LPAR_ORDER_*), LPAR_ORDER_NONE if none.
@@ -142,6 +143,7 @@ struct lpar_partition {
 	bool attached;
 	bool running;
 	struct pid *runner_pid;
+	struct pid *launched;
 
 	spinlock_t lock;		/* see above: runner fast paths */
 	u32 order;
@@ -210,6 +212,7 @@ struct lpar_partition *lpar_pfile_part(struct file *file, u64 *gen);
 /* runner.c */
 int lpar_runner_start(struct lpar_partition *p);
 int lpar_runner_attach(struct lpar_attach *a);
+bool lpar_runner_launched_alive(struct lpar_partition *p);
 void lpar_runner_order(struct lpar_partition *p, u32 order);
 int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms);
 long lpar_runner_ioctl(struct file *file, unsigned int cmd,

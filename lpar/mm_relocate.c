@@ -69,6 +69,20 @@ struct lpar_move {
 	unsigned long *moved;
 };
 
+/*
+ * Copy whole pages with copy_page(): memcpy()/memmove() use "rep movsb"
+ * on CPUs that advertise fast short moves, which emulators do slowly.
+ * Source and target chunks never overlap: origins are increment-aligned
+ * and a chunk is at most one increment.
+ */
+static void copy_pages(void *dst, const void *src, u64 len)
+{
+	u64 off;
+
+	for (off = 0; off < len; off += PAGE_SIZE)
+		copy_page(dst + off, (void *)src + off);
+}
+
 static void *ext_va(struct lpar_pool_extent *ext, phys_addr_t pa)
 {
 	return ext->vaddr + (pa - ext->start);
@@ -357,10 +371,10 @@ static void move_copy(struct lpar_partition *p, struct lpar_move *mv,
 		u64 pause;
 
 		chunk_hold(p, off, len);
-		memmove(ext_va(mv->dst_ext, mv->dst + off),
-			ext_va(mv->src_ext, mv->src + off), len);
-		memmove(ext_keys(mv->dst_ext, mv->dst + off),
-			ext_keys(mv->src_ext, mv->src + off), len >> PAGE_SHIFT);
+		copy_pages(ext_va(mv->dst_ext, mv->dst + off),
+			   ext_va(mv->src_ext, mv->src + off), len);
+		memcpy(ext_keys(mv->dst_ext, mv->dst + off),
+		       ext_keys(mv->src_ext, mv->src + off), len >> PAGE_SHIFT);
 		chunk_release(p, mv, c);
 		pause = ktime_to_ns(ktime_sub(ktime_get(), t0));
 		res->max_pause_ns = max(res->max_pause_ns, pause);
@@ -576,7 +590,7 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 	if (ret)
 		goto out_a;
 	ret = -ENOMEM;
-	tmp = kvmalloc(chunk, GFP_KERNEL);
+	tmp = vmalloc(chunk);	/* page-aligned, for copy_page() */
 	ma = move_alloc(a, b->origin, chunk);
 	mb = move_alloc(b, a->origin, chunk);
 	if (!tmp || !ma || !mb)
@@ -594,9 +608,9 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 
 		chunk_hold(a, off, len);
 		chunk_hold(b, off, len);
-		memcpy(tmp, va, len);
-		memcpy(va, vb, len);
-		memcpy(vb, tmp, len);
+		copy_pages(tmp, va, len);
+		copy_pages(va, vb, len);
+		copy_pages(vb, tmp, len);
 		memcpy(tmp, ka, len >> PAGE_SHIFT);
 		memcpy(ka, kb, len >> PAGE_SHIFT);
 		memcpy(kb, tmp, len >> PAGE_SHIFT);
@@ -637,7 +651,7 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 out_free:
 	move_free(ma);
 	move_free(mb);
-	kvfree(tmp);
+	vfree(tmp);
 	dma_resume(b);
 out_a:
 	dma_resume(a);

@@ -504,8 +504,12 @@ void lpar_pool_scrub(struct lpar_pool_extent *ext, phys_addr_t start, u64 size,
 	for (; n; n--, i++) {
 		if (dirty_only && test_bit(i, ext->clean))
 			continue;
-		memset(ext->vaddr + i * lpar_pool.increment, 0,
-		       lpar_pool.increment);
+		void *va = ext->vaddr + i * lpar_pool.increment;
+		u64 off;
+
+		/* clear_page(), not memset(): see copy_pages() in mm_relocate.c */
+		for (off = 0; off < lpar_pool.increment; off += PAGE_SIZE)
+			clear_page(va + off);
 		memset(ext->keys + ((i * lpar_pool.increment) >> PAGE_SHIFT), 0,
 		       lpar_pool.increment >> PAGE_SHIFT);
 		set_bit(i, ext->clean);

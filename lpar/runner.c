@@ -20,6 +20,8 @@
 #include <linux/pid.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/cred.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/umh.h>
@@ -58,6 +60,45 @@ static const struct kernel_param_ops runner_param_ops = {
 module_param_cb(runner, &runner_param_ops, NULL, 0644);
 MODULE_PARM_DESC(runner, "Absolute path of the LIP runner the module starts at act");
 
+/* In the new process, before exec: remember it, so act sees it die. */
+static int runner_umh_init(struct subprocess_info *info, struct cred *new)
+{
+	struct lpar_partition *p = info->data;
+	struct pid *pid = get_task_pid(current, PIDTYPE_PID);
+
+	spin_lock(&p->lock);
+	put_pid(p->launched);
+	p->launched = pid;
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+/**
+ * lpar_runner_launched_alive() - is the process started for act alive?
+ * @p: the partition.
+ *
+ * Return: false once the launched runner exited (before attaching, this
+ * means act cannot succeed).
+ */
+bool lpar_runner_launched_alive(struct lpar_partition *p)
+{
+	struct task_struct *t;
+	struct pid *pid;
+	bool alive;
+
+	spin_lock(&p->lock);
+	pid = get_pid(p->launched);
+	spin_unlock(&p->lock);
+	if (!pid)
+		return true;	/* not yet forked: UMH_WAIT_EXEC will tell */
+	rcu_read_lock();
+	t = pid_task(pid, PIDTYPE_PID);
+	alive = t && !t->exit_state;
+	rcu_read_unlock();
+	put_pid(pid);
+	return alive;
+}
+
 /**
  * lpar_runner_start() - launch the runner for the activating partition.
  * @p: the partition, in state activating with a fresh @p->gen and token.
@@ -92,7 +133,7 @@ int lpar_runner_start(struct lpar_partition *p)
 	if (!argv[0] || !argv[2] || !argv[4])
 		goto out;
 	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL,
-					 NULL, NULL, NULL);
+					 runner_umh_init, NULL, p);
 	if (!info)
 		goto out;
 	ret = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
@@ -453,9 +494,13 @@ static int service_port(struct lpar_partition *p, u64 gpa)
 	void *va;
 	u32 len;
 
+	/*
+	 * A bad SCCB address is the guest's mistake: the call does nothing
+	 * (there is no block to put a status in), the partition goes on.
+	 */
 	if (!IS_ALIGNED(gpa, 8) ||
 	    offset_in_page(gpa) + sizeof(*sccb) > PAGE_SIZE)
-		return -EFAULT;
+		return 0;
 	sccb = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!sccb)
 		return -ENOMEM;
@@ -463,7 +508,7 @@ static int service_port(struct lpar_partition *p, u64 gpa)
 	va = lpar_storage_get(p, gpa);
 	if (!va) {
 		kfree(sccb);
-		return -EFAULT;
+		return 0;
 	}
 	len = READ_ONCE(*(u32 *)va);
 	if (len < sizeof(*sccb) || offset_in_page(gpa) + len > PAGE_SIZE) {

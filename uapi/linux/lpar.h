@@ -445,7 +445,7 @@ struct lpar_io {
 
 /*
  * Service call: the guest writes the guest-physical address of an SCCB
- * (4-byte aligned, inside its storage, not crossing a 4 KiB page) to
+ * (8-byte aligned, inside its storage, not crossing a 4 KiB page) to
  * LPAR_PORT_SERVICE with a 32-bit OUT.  The module executes it and sets
  * @status before the OUT completes.
  */
