@@ -400,13 +400,13 @@ static void move_install(struct lpar_partition *p, struct lpar_move *mv)
 }
 
 /*
- * The storage is wholly at @mv->dst: make that the origin, forget the
- * move, and scrub what the partition left behind.
+ * The storage is wholly at @mv->dst: make that the origin and forget the
+ * move.  What the partition left behind stays marked dirty in the pool:
+ * act, resize and unload scrub dirty increments before anyone else gets
+ * them, so the move does not pay for zeroing.
  */
 static void move_finish(struct lpar_partition *p, struct lpar_move *mv)
 {
-	phys_addr_t lo = mv->src, hi = mv->src + mv->size;
-
 	mutex_lock(&lpar_mutex);
 	down_write(&p->mv_sem);
 	p->origin = mv->dst;
@@ -416,15 +416,6 @@ static void move_finish(struct lpar_partition *p, struct lpar_move *mv)
 	if (p->def.flags & LPAR_DEF_ORIGIN)
 		p->def.origin = mv->dst;
 	mutex_unlock(&lpar_mutex);
-	/* The vacated part of the old range: no longer owned, zero it. */
-	if (mv->src_ext == mv->dst_ext) {
-		if (mv->dst > lo && mv->dst < hi)
-			hi = mv->dst;
-		else if (mv->dst + mv->size > lo && mv->dst < lo)
-			lo = mv->dst + mv->size;
-	}
-	if (lo < hi)
-		lpar_pool_scrub(mv->src_ext, lo, hi - lo, false);
 }
 
 static u64 chunk_bytes(u64 want)

@@ -252,6 +252,8 @@ static int take_host_pool(const char *spec)
 static void put_extent(struct lpar_pool_extent *ext)
 {
 	if (ext->flags & LPAR_EXTENT_BOOT) {
+		/* Leave no partition data behind in the reservation either. */
+		lpar_pool_scrub(ext, ext->start, ext->size, true);
 		memunmap(ext->vaddr);
 		release_mem_region(ext->start, ext->size);
 	} else {
