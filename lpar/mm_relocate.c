@@ -453,6 +453,7 @@ static int move_run(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 		move_finish(p, mv);
 		move_free(mv);
 		res->new_origin = dst;
+		p->reason[0] = 0;
 		goto out_resume;
 	}
 	/* SALE failed: move back, so the partition ends where it was. */
@@ -527,6 +528,8 @@ static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 
 	lockdep_assert_held(&p->op_mutex);
 	memset(res, 0, sizeof(*res));
+	if (!chunk)
+		chunk = chunk_bytes(0);
 	mutex_lock(&lpar_mutex);
 	if (p->state == LPAR_STATE_DEACTIVATED) {
 		/* No storage to move: the definition's origin changes. */
@@ -537,6 +540,10 @@ static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 			p->def.flags |= LPAR_DEF_ORIGIN;
 			res->new_origin = dst;
 		}
+		res->result = ret;
+		spin_lock(&p->lock);
+		p->mv_last = *res;
+		spin_unlock(&p->lock);
 		mutex_unlock(&lpar_mutex);
 		return ret;
 	}
@@ -1215,8 +1222,13 @@ static long ioc_exchange(unsigned long arg)
 	if (!pp[0] || !pp[1])
 		goto out;
 	ret = lock_parts(pp, 2);
-	if (ret)
+	if (ret) {
+		snprintf(pp[0]->reason, sizeof(pp[0]->reason),
+			 "another command is in progress on partition %u or %u",
+			 x.id, x.id2);
+		report(pp[0], ret, "exchange");
 		goto out;
+	}
 	ret = do_exchange(pp[0], pp[1], chunk, &x.res, &x.res2);
 	unlock_parts(pp, 2);
 	report(pp[0], ret, "exchange");
@@ -1249,8 +1261,11 @@ static long ioc_resize(unsigned long arg)
 		ret = do_resize(p, r.size, r.timeout_ms ? r.timeout_ms :
 				LPAR_ACK_DEFAULT_MS);
 		mutex_unlock(&p->op_mutex);
-		report(p, ret, "resize");
+	} else {
+		snprintf(p->reason, sizeof(p->reason),
+			 "another command is in progress on the partition");
 	}
+	report(p, ret, "resize");
 	kobject_put(&p->kobj);
 	return ret;
 }

@@ -94,14 +94,15 @@ struct lpar_pfile {
 };
 
 /*
- * Map the frame that holds the faulting guest page now, setting its R (and
- * C for a write) key bit.  A read maps it read-only (vm_page_prot is
- * write-protected because we have pfn_mkwrite), so the first write comes
- * back through lpar_storage_mkwrite() and sets C.  A chunk being moved is
- * waited for; mv_sem held for reading across the insert keeps a move step
- * from zapping before we have mapped.
+ * Map the frame that holds the faulting guest page now, writable, and set
+ * its R and C key bits: C is kept conservatively ("mapped writable").  A
+ * read-only mapping cannot be used to catch the first write: KVM answers a
+ * guest write to a present read-only PFN mapping by emulating the
+ * instruction (KVM_PFN_ERR_RO_FAULT) instead of faulting it writable.  A
+ * chunk being moved is waited for; mv_sem held for reading across the
+ * insert keeps a move step from zapping before we have mapped.
  */
-static vm_fault_t storage_map(struct vm_fault *vmf, bool write)
+static vm_fault_t lpar_storage_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct lpar_pfile *pf = vma->vm_file->private_data;
@@ -122,49 +123,14 @@ static vm_fault_t storage_map(struct vm_fault *vmf, bool write)
 		up_read(&p->mv_sem);
 		lpar_wait_chunk(p, gpa);
 	}
-	lpar_skeys_touch(ext, pa, write);
-	if (write)
-		ret = vmf_insert_pfn_prot(vma, vmf->address, PHYS_PFN(pa),
-					  vm_get_page_prot(vma->vm_flags));
-	else
-		ret = vmf_insert_pfn(vma, vmf->address, PHYS_PFN(pa));
-	up_read(&p->mv_sem);
-	return ret;
-}
-
-static vm_fault_t lpar_storage_fault(struct vm_fault *vmf)
-{
-	return storage_map(vmf, vmf->flags & FAULT_FLAG_WRITE);
-}
-
-/* First write to a frame mapped read-only: it is changed from now on. */
-static vm_fault_t lpar_storage_mkwrite(struct vm_fault *vmf)
-{
-	struct lpar_pfile *pf = vmf->vma->vm_file->private_data;
-	struct lpar_partition *p = pf->part;
-	u64 gpa = (u64)vmf->pgoff << PAGE_SHIFT;
-	struct lpar_pool_extent *ext;
-	phys_addr_t pa;
-	vm_fault_t ret = 0;
-
-	down_read(&p->mv_sem);
-	/*
-	 * If the frame is not the one mapped (a move step is under way),
-	 * let the write fault again; finish_mkwrite_fault() sees the zap.
-	 */
-	if (!p->has_storage || pf->gen != p->gen || gpa >= p->size ||
-	    lpar_frame(p, gpa, &pa, &ext) ||
-	    PHYS_PFN(pa) != pte_pfn(vmf->orig_pte))
-		ret = VM_FAULT_NOPAGE;
-	else
-		lpar_skeys_touch(ext, pa, true);
+	lpar_skeys_touch(ext, pa, vma->vm_flags & VM_WRITE);
+	ret = vmf_insert_pfn(vma, vmf->address, PHYS_PFN(pa));
 	up_read(&p->mv_sem);
 	return ret;
 }
 
 static const struct vm_operations_struct lpar_storage_vm_ops = {
 	.fault = lpar_storage_fault,
-	.pfn_mkwrite = lpar_storage_mkwrite,
 };
 
 static int lpar_pfile_mmap(struct file *file, struct vm_area_struct *vma)
