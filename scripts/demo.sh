@@ -10,14 +10,21 @@
 # shared read-only, /dev/kvm exists).  It loads lpar.ko on the memmap=
 # reservation the VM was booted with, defines two partitions that run the
 # selftests' hello guest, activates them, shows the partition list, the
-# storage pool and both consoles, stops and resumes one, deactivates both,
-# and unloads the module.  Exit status 0 when every step worked; on any
+# storage pool and both consoles, stops and resumes one.  Then a third
+# partition runs the pattern guest (it writes and verifies a pattern over
+# its storage, round after round): the demo shows its storage keys, moves
+# its storage twice while it runs (MVSTOR: overlapping its own range, then
+# to a disjoint place) and shows that it goes on verifying; then the two
+# hello partitions exchange their storage.  Finally it deactivates them
+# all and unloads the module.  Exit status 0 when every step worked; on any
 # failure it says which step failed, cleans up and exits 1.
 #
 # Environment:
 #   LPAR_BOOT_POOL     SIZE@ADDR of the memmap= reservation
 #                      (set by scripts/lpar-vm; default 512M@0x40000000)
 #   LPAR_DEMO_IMAGE    guest image (default selftests/guest/hello.bin)
+#   LPAR_DEMO_PATTERN  storage-checking guest (default
+#                      selftests/guest/pattern.bin)
 #   LPAR_DEMO_WAIT     seconds to wait for each console greeting (default 120)
 #   LPAR_DEMO_PAUSE    seconds to pause between steps, for a live audience
 #                      (default 0)
@@ -33,6 +40,7 @@ lparctl=lparctl
 runner=$tree/tools/runner/lpar-runner
 module=lpar.ko
 image=${LPAR_DEMO_IMAGE:-selftests/guest/hello.bin}
+pattern=${LPAR_DEMO_PATTERN:-selftests/guest/pattern.bin}
 pool=${LPAR_BOOT_POOL:-512M@0x40000000}
 wait_s=${LPAR_DEMO_WAIT:-120}
 pause=${LPAR_DEMO_PAUSE:-0}
@@ -114,13 +122,51 @@ wait_console() {
 	printf '(after %ds)\n' $((SECONDS - start))
 }
 
+# report NAME: "STATE CODE VALUE" of a partition (operating progress 12).
+report() {
+	"$lparctl" show "$1" 2>/dev/null | awk '
+		$1 == "state" { state = $2 }
+		$1 == "last" && $2 == "report" { sub(",", "", $3); code = $3; value = $5 }
+		END { print state, code, value }'
+}
+
+# wait_round NAME N: until the pattern guest NAME has reported round N.
+# A FAIL report means its storage changed under it: the demo fails.
+wait_round() {
+	local name=$1 want=$2 start=$SECONDS state code value
+	while :; do
+		read -r state code value <<<"$(report "$name")"
+		case $state in
+		operating) ;;
+		*) fail "$name is ${state:-gone} while it should verify its storage ('lparctl show $name' says why)" ;;
+		esac
+		case $code in
+		progress) [ "${value:-0}" -ge "$want" ] && break ;;
+		fail)
+			"$lparctl" console "$name" | tail -n 5 >&2
+			fail "$name reported FAIL at 0x$(printf '%x' "${value:-0}"): its storage was corrupted" ;;
+		esac
+		[ $((SECONDS - start)) -lt "$wait_s" ] ||
+			fail "$name did not reach pattern round $want within ${wait_s}s (last report: ${code:-none} ${value:-})"
+		sleep 0.2
+	done
+	printf '(%s: pattern round %s verified)\n' "$name" "$value"
+}
+
+# round NAME: the pattern round NAME reported last (0 if none).
+round() {
+	local state code value
+	read -r state code value <<<"$(report "$1")"
+	[ "$code" = progress ] && echo "${value:-0}" || echo 0
+}
+
 # --- preflight --------------------------------------------------------------------
 step "Preflight" \
 	"lpar runs partitions as KVM guests owned by a kernel module; this VM" \
 	"plays the host.  Check that everything the demo needs is here."
 [ "$(id -u)" -eq 0 ] || fail "must run as root (inside scripts/lpar-vm)"
 missing=
-for f in "$module" "$runner" tools/lparctl/lparctl "$image"; do
+for f in "$module" "$runner" tools/lparctl/lparctl "$image" "$pattern"; do
 	[ -e "$f" ] || missing+=" $f"
 done
 [ -z "$missing" ] || fail "missing:$missing -- run 'make' (and 'make -C selftests guests') first, or 'make demo'"
@@ -194,11 +240,95 @@ run "$lparctl" stop LPAR2
 run "$lparctl" list
 run "$lparctl" resume LPAR2
 
+# --- storage: keys, MVSTOR, exchange ----------------------------------------------
+step "A partition that checks its storage" \
+	"PATTERN runs $(basename "$pattern"): it checks that its storage was scrubbed," \
+	"then, round after round, re-verifies the pattern of the previous round" \
+	"and writes a new one over its storage, reporting PROGRESS with the" \
+	"round number.  A byte changed from outside would make it report FAIL."
+origin3=$(printf '0x%x' $((base + 64 * 1024 * 1024)))
+run "$lparctl" define 2 PATTERN --size 16M --origin "$origin3" --image "$pattern"
+defined+=(PATTERN)
+run "$lparctl" act PATTERN
+wait_console PATTERN "scrub check passed"
+wait_round PATTERN 2
+
+step "Storage keys" \
+	"Every 4 KiB frame has a key in the s390 layout: ACC, F (fetch" \
+	"protection), R (referenced) and C (changed).  R and C are kept by the" \
+	"module: it sees every first access.  The image's code frame (1 MiB) is" \
+	"only referenced, its data frame also changed; the pattern frames from" \
+	"2 MiB on are referenced and changed."
+run "$lparctl" keys PATTERN get 0x100000 2
+run "$lparctl" keys PATTERN get 0x200000 4
+echo
+echo "     rrbe resets R; the guest's next round touches the frames and sets it again."
+echo "     set gives the frames access-control key 3 (R and C come back the same way)."
+run "$lparctl" keys PATTERN rrbe 0x200000 4
+run "$lparctl" keys PATTERN set 0x200000 4 0x30
+wait_round PATTERN $(($(round PATTERN) + 2))
+run "$lparctl" keys PATTERN get 0x200000 4
+
+step "MVSTOR: move a running partition's storage" \
+	"mvstor copies the storage chunk by chunk (256 KiB) to the new origin," \
+	"data and keys.  Only the chunk being copied is unavailable to the guest;" \
+	"it never stops as a whole.  First up by 8 MiB, overlapping its own range" \
+	"(the chunks go top-down so none is overwritten before it is moved) ..."
+origin3b=$(printf '0x%x' $((base + 72 * 1024 * 1024)))
+origin3c=$(printf '0x%x' $((base + 256 * 1024 * 1024)))
+run "$lparctl" mvstor PATTERN "$origin3b"
+wait_round PATTERN $(($(round PATTERN) + 2))
+echo
+echo "     ... then to a disjoint place higher up in the pool."
+run "$lparctl" mvstor PATTERN "$origin3c"
+wait_round PATTERN $(($(round PATTERN) + 2))
+run "$lparctl" pool
+echo
+echo "     The keys moved with the data (ACC 3 is still there):"
+run "$lparctl" keys PATTERN get 0x200000 4
+
+step "It kept verifying" \
+	"The guest re-verified its whole pattern every round, across both moves:" \
+	"the last report is still PROGRESS, with a growing round number."
+r1=$(round PATTERN)
+wait_round PATTERN $((r1 + 2))
+run "$lparctl" show PATTERN
+printf '\n# %s\n' "$lparctl console PATTERN | tail -n 4"
+"$lparctl" console PATTERN | tail -n 4
+echo
+echo "     Scripts find the last move in sysfs too:"
+printf '\n# %s\n' "grep . /sys/kernel/lpar/partitions/2/last_move/*"
+grep . /sys/kernel/lpar/partitions/2/last_move/* | sed 's|.*/last_move/||'
+
+step "Storage still belongs to one partition at a time" \
+	"A move into storage another partition owns is refused, and the" \
+	"message names the owner.  Nothing changes."
+run_fails "$lparctl" mvstor PATTERN "$origin1"
+wait_round PATTERN $(($(round PATTERN) + 1))
+
+step "Exchange two running partitions" \
+	"LPAR1 and LPAR2 (32 MiB each) swap places, chunk by chunk, while both" \
+	"run.  Their guests go on sending heartbeats."
+hb_before=$("$lparctl" show LPAR1 | awk '$1 == "service" { print $5 }' | tr -d ')')
+run "$lparctl" exchange LPAR1 LPAR2
+run "$lparctl" list
+sleep 2
+hb_after=$("$lparctl" show LPAR1 | awk '$1 == "service" { print $5 }' | tr -d ')')
+printf '\n     LPAR1 heartbeats: %s before the exchange, %s now\n' "$hb_before" "$hb_after"
+[ "${hb_after:-0}" -gt "${hb_before:-0}" ] ||
+	fail "LPAR1 sent no heartbeat after the exchange"
+for name in LPAR1 LPAR2; do
+	state=$("$lparctl" show "$name" | awk '$1 == "state" { print $2 }')
+	[ "$state" = operating ] || fail "$name is $state after the exchange"
+done
+wait_round PATTERN $(($(round PATTERN) + 1))
+
 # --- deactivate -------------------------------------------------------------------
-step "Deactivate both" \
+step "Deactivate all" \
 	"deact ends the runner and scrubs and releases the storage to the pool."
 run "$lparctl" deact LPAR1
 run "$lparctl" deact LPAR2
+run "$lparctl" deact PATTERN
 run "$lparctl" list
 run "$lparctl" pool
 
@@ -206,6 +336,7 @@ run "$lparctl" pool
 step "Undefine and unload"
 run "$lparctl" undefine LPAR1
 run "$lparctl" undefine LPAR2
+run "$lparctl" undefine PATTERN
 defined=()
 run rmmod lpar
 loaded=
@@ -214,4 +345,6 @@ if dmesg | grep -qE 'WARNING:|BUG:|Oops|circular locking'; then
 	dmesg | grep -E -B2 -A10 'WARNING:|BUG:|Oops|circular locking' | head -n 40 >&2
 	fail "the kernel log has a WARNING/BUG/Oops (above)"
 fi
-printf '\ndemo: OK -- two partitions defined, activated, run, stopped, resumed and deactivated\n'
+printf '\ndemo: OK -- partitions defined, activated, run, stopped, resumed; storage keys shown;\n'
+printf '      a running partition moved twice (MVSTOR) and kept verifying its storage;\n'
+printf '      two running partitions exchanged; all deactivated\n'

@@ -50,6 +50,8 @@ void json_def_fields(const struct lpar_def *def)
 
 void json_status_fields(const struct lpar_status *st)
 {
+	size_t i;
+
 	json_str("state", state_name(st->state));
 	if (state_owns_storage(st->state) && st->size)
 		json_hex("origin", st->origin);
@@ -72,6 +74,45 @@ void json_status_fields(const struct lpar_status *st)
 	json_obj_close();
 	json_u64("console_bytes", st->console_bytes);
 	json_str("reason", st->reason);
+	json_obj_open("move");
+	json_bool("active", st->mv_active);
+	json_u64("done", st->mv_done);
+	json_u64("total", st->mv_total);
+	json_obj_close();
+	if (move_recorded(&st->mv_last)) {
+		json_obj_open("last_move");
+		json_move_fields(&st->mv_last);
+		json_obj_close();
+	} else {
+		json_null("last_move");
+	}
+	json_arr_open("guest_metrics");
+	for (i = 0; i < ARRAY_SIZE(st->guest_metric); i++)
+		json_u64(NULL, st->guest_metric[i]);
+	json_arr_close();
+}
+
+/* Has a move been recorded in @r (LPAR_GET_STATUS mv_last)? */
+bool move_recorded(const struct lpar_move_result *r)
+{
+	return r->old_origin || r->new_origin || r->time_ns || r->result;
+}
+
+void json_move_fields(const struct lpar_move_result *r)
+{
+	json_hex("old_origin", r->old_origin);
+	json_hex("new_origin", r->new_origin);
+	json_u64("bytes", r->bytes);
+	json_u64("time_ns", r->time_ns);
+	json_u64("chunks", r->chunks);
+	json_u64("max_pause_ns", r->max_pause_ns);
+	json_s64("result", r->result);
+	json_str("error", r->result ? errno_name(-r->result) : NULL);
+	if (r->time_ns && r->bytes)
+		json_u64("bytes_per_s", (__u64)((double)r->bytes * 1e9 /
+						(double)r->time_ns));
+	else
+		json_null("bytes_per_s");
 }
 
 /* A command without arguments: check there are none, open the device. */
@@ -204,6 +245,26 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 
 /* ---- show --------------------------------------------------------- */
 
+static void print_last_move(const struct lpar_move_result *r)
+{
+	char a[32], b[32], c[32], d[32];
+
+	printf("  last move       0x%llx -> 0x%llx", r->old_origin,
+	       r->new_origin);
+	if (r->result) {
+		printf(", failed: %s (%s), storage left at 0x%llx\n",
+		       errno_name(-r->result), strerror(-r->result),
+		       r->new_origin);
+		return;
+	}
+	printf(", %s in %llu chunk%s\n", fmt_size(r->bytes, a, sizeof(a)),
+	       r->chunks, r->chunks == 1 ? "" : "s");
+	printf("                  took %s (%s), longest pause %s\n",
+	       fmt_ns(r->time_ns, b, sizeof(b)),
+	       fmt_rate(r->bytes, r->time_ns, c, sizeof(c)),
+	       fmt_ns(r->max_pause_ns, d, sizeof(d)));
+}
+
 int cmd_show(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -212,6 +273,7 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	char a[32], b[32], pl[128];
 	struct lpar_status st;
 	struct lpar_def def;
+	size_t i;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
@@ -282,6 +344,21 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 		       st.report_value);
 	printf("  console         %llu bytes\n",
 	       st.console_bytes);
+	if (st.mv_active)
+		printf("  moving          %llu%% (%.1f of %.1f MiB)\n",
+		       st.mv_total ? st.mv_done * 100 / st.mv_total : 0ULL,
+		       st.mv_done / 1048576.0, st.mv_total / 1048576.0);
+	if (move_recorded(&st.mv_last))
+		print_last_move(&st.mv_last);
+	for (i = 0; i < ARRAY_SIZE(st.guest_metric); i++)
+		if (st.guest_metric[i])
+			break;
+	if (i < ARRAY_SIZE(st.guest_metric)) {
+		printf("  guest metrics  ");
+		for (i = 0; i < ARRAY_SIZE(st.guest_metric); i++)
+			printf(" [%zu] %llu", i, st.guest_metric[i]);
+		printf("\n");
+	}
 	return EXIT_OK;
 }
 
@@ -423,28 +500,11 @@ int cmd_pool(struct ctx *ctx, int argc, char **argv)
 	ret = no_args(ctx, argc, argv);
 	if (ret)
 		return ret;
-	memset(&pool, 0, sizeof(pool));
-	pool.argsz = sizeof(pool);
-	if (ioctl(ctx->fd, LPAR_POOL_INFO, &pool))
-		return sys_fail(ctx, errno, "reading the pool");
-	if (pool.nr_extents) {
-		/* Second call with room for every extent. */
-		ext = calloc(pool.nr_extents, sizeof(*ext));
-		if (!ext)
-			return cmd_fail(ctx, ENOMEM, NULL, "out of memory");
-		next = pool.nr_extents;
-		memset(&pool, 0, sizeof(pool));
-		pool.argsz = sizeof(pool);
-		pool.nr_extents_max = next;
-		pool.extents_ptr = (uintptr_t)ext;
-		if (ioctl(ctx->fd, LPAR_POOL_INFO, &pool)) {
-			free(ext);
-			return sys_fail(ctx, errno, "reading the pool");
-		}
-	}
-	next = pool.nr_extents_ret;
-	if (next > pool.nr_extents_max)
-		next = pool.nr_extents_max;
+	ret = read_pool(ctx, &pool, &ext, &next);
+	if (ret == -ENOMEM)
+		return cmd_fail(ctx, ENOMEM, NULL, "out of memory");
+	if (ret)
+		return sys_fail(ctx, -ret, "reading the pool");
 
 	n = load_partitions(ctx, parts);
 	if (n < 0) {

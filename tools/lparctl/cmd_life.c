@@ -19,44 +19,6 @@
 #define ACT_SETTLE_MS		5000
 #define STATE_POLL_MS		20
 
-/*
- * part_fail - a failed command on a partition: the message, plus the
- * module's reason for it when it recorded one.
- */
-static int __printf(5, 6)
-part_fail(const struct ctx *ctx, int err, const char *what,
-	  const struct lpar_def *def, const char *fmt, ...)
-{
-	struct lpar_status st;
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (def && !get_status(ctx, def->id, &st) && st.reason[0])
-		return cmd_fail(ctx, err, what, "%s\n  module says: %s", msg,
-				st.reason);
-	return cmd_fail(ctx, err, what, "%s", msg);
-}
-
-/* Messages for errors that mean the same whatever the command. */
-static int common_fail(const struct ctx *ctx, int err, const char *what,
-		       const struct lpar_def *def)
-{
-	switch (err) {
-	case EPERM:
-	case EACCES:
-	case ENOTTY:
-		return sys_fail(ctx, err, what);
-	case EINTR:
-		return cmd_fail(ctx, err, what,
-				"interrupted; 'lparctl show %s' tells where it stopped",
-				def ? def->name : "N");
-	}
-	return -1;
-}
-
 static int simple_args(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {

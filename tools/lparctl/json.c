@@ -203,6 +203,12 @@ void json_u64(const char *key, __u64 val)
 	printf("%llu", val);
 }
 
+void json_s64(const char *key, long long val)
+{
+	json_key(key);
+	printf("%lld", val);
+}
+
 /* Addresses are strings ("0x40000000"): JSON numbers lose 64-bit precision. */
 void json_hex(const char *key, __u64 val)
 {

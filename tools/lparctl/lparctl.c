@@ -100,6 +100,81 @@ static const struct command commands[] = {
 		.run = cmd_resume,
 	},
 	{
+		.name = "mvstor",
+		.synopsis = "ID|NAME ORIGIN [--chunk SIZE] [--quiesce MS]",
+		.summary = "move a partition's storage to a new origin while it runs",
+		.help = "  ORIGIN         the new host physical origin: aligned to the increment,\n"
+			"                 inside one pool extent, owned by no other partition\n"
+			"                 (it may overlap the partition's own range)\n"
+			"  --chunk SIZE   bytes moved per step, a power of two from 4K to the\n"
+			"                 increment (default: the module's mv_chunk_kb); the\n"
+			"                 guest waits at most one chunk's copy\n"
+			"  --quiesce MS   how long the partition's devices get to stop DMA\n"
+			"                 (default 10000)\n"
+			"Operating, stopped and failed partitions are moved; a deactivated one\n"
+			"only gets a new defined origin.  A progress line is drawn on stderr\n"
+			"when it is a terminal; a move cannot be cancelled.\n"
+			"\nExample:\n"
+			"  lparctl mvstor LPAR1 0x48000000\n",
+		.run = cmd_mvstor,
+	},
+	{
+		.name = "exchange",
+		.synopsis = "A B [--chunk SIZE]",
+		.summary = "swap the storage places of two partitions",
+		.help = "Both must own storage; they may run.  Equal sizes: each takes the\n"
+			"other's origin, chunk by chunk.  Different sizes: the two ranges must\n"
+			"be adjacent; they trade order inside the range they cover together,\n"
+			"through a free range as large as the lower one.\n"
+			"  --chunk SIZE   bytes per step (as for mvstor)\n",
+		.run = cmd_exchange,
+	},
+	{
+		.name = "resize",
+		.synopsis = "ID|NAME SIZE [--timeout MS]",
+		.summary = "grow or shrink a partition's storage",
+		.help = "Growing takes the free range right above the storage; shrinking\n"
+			"gives up the top.  A running guest must acknowledge the change\n"
+			"(LPAR_GEV_STORAGE); without it nothing changes.  A deactivated\n"
+			"partition gets a new defined size.\n"
+			"  --timeout MS   how long the guest has to acknowledge (default 10000)\n",
+		.run = cmd_resize,
+	},
+	{
+		.name = "config",
+		.synopsis = "apply FILE [--delay MS] [--timeout MS]",
+		.summary = "apply a table of sizes, origins and weights as one transaction",
+		.help = "FILE (- for stdin) has one line per partition:\n"
+			"    ID|NAME  SIZE  ORIGIN|-  WEIGHT|-\n"
+			"'-' keeps the origin (or the weight); '#' starts a comment.  The module\n"
+			"validates the final layout whole, shrinks, moves, grows and re-weights,\n"
+			"and undoes the steps done if one fails.  The partitions must be\n"
+			"operating.\n"
+			"  --delay MS     apply after this long (^C before then cancels)\n"
+			"  --timeout MS   per guest acknowledgment (default 10000)\n"
+			"\nExample (shrink 2, move it up, grow 1 into the gap):\n"
+			"    1  48M  -           900\n"
+			"    2  16M  0x43000000  100\n",
+		.run = cmd_config,
+	},
+	{
+		.name = "keys",
+		.synopsis = "ID|NAME get ADDR COUNT | set ADDR COUNT KEY | rrbe ADDR COUNT",
+		.summary = "show, set or reset the storage keys of a partition's frames",
+		.help = "  ADDR    guest-physical byte address, 4 KiB aligned\n"
+			"  COUNT   number of 4 KiB frames\n"
+			"  KEY     key byte: ACC 0xf0, F 0x08, R 0x04, C 0x02 (bit 0 is 0)\n"
+			"get prints one line per frame: guest address, key, ACC, F, R, C.\n"
+			"set gives every frame KEY; clearing R or C makes the next guest\n"
+			"access set them again.  rrbe resets R and prints how many frames\n"
+			"had it set.\n"
+			"\nExamples:\n"
+			"  lparctl keys LPAR1 get 0x100000 16\n"
+			"  lparctl keys LPAR1 set 0x100000 16 0x38\n"
+			"  lparctl keys LPAR1 rrbe 0x100000 16\n",
+		.run = cmd_keys,
+	},
+	{
 		.name = "console",
 		.synopsis = "ID|NAME [-f] [--raw]",
 		.summary = "print a partition's console log",
@@ -368,6 +443,106 @@ int sys_fail(const struct ctx *ctx, int err, const char *what)
 				what, ctx->ver.api, LPAR_API_VERSION);
 	}
 	return cmd_fail(ctx, err, what, "%s failed: %s", what, strerror(err));
+}
+
+/*
+ * part_fail - a failed command on a partition: the message, plus the
+ * module's reason for it when it recorded one.
+ */
+int part_fail(const struct ctx *ctx, int err, const char *what,
+	      const struct lpar_def *def, const char *fmt, ...)
+{
+	struct lpar_status st;
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (def && !get_status(ctx, def->id, &st) && st.reason[0])
+		return cmd_fail(ctx, err, what, "%s\n  module says: %s", msg,
+				st.reason);
+	return cmd_fail(ctx, err, what, "%s", msg);
+}
+
+/*
+ * common_fail - messages for errors that mean the same whatever the
+ * command.  Returns an EXIT_* code, or -1 when @err is not one of them.
+ */
+int common_fail(const struct ctx *ctx, int err, const char *what,
+		const struct lpar_def *def)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+	case ENOTTY:
+		return sys_fail(ctx, err, what);
+	case EINTR:
+		return cmd_fail(ctx, err, what,
+				"interrupted; 'lparctl show %s' tells where it stopped",
+				def ? def->name : "N");
+	}
+	return -1;
+}
+
+/*
+ * read_pool - LPAR_POOL_INFO with every extent.  On success *@ext is a
+ * malloc()ed array of *@next extents (free() it; NULL when there are
+ * none).  Returns 0 or -errno.
+ */
+int read_pool(const struct ctx *ctx, struct lpar_pool_info *pool,
+	      struct lpar_extent **ext, unsigned int *next)
+{
+	unsigned int n;
+
+	*ext = NULL;
+	*next = 0;
+	memset(pool, 0, sizeof(*pool));
+	pool->argsz = sizeof(*pool);
+	if (ioctl(ctx->fd, LPAR_POOL_INFO, pool))
+		return -errno;
+	if (!pool->nr_extents)
+		return 0;
+	/* Second call with room for every extent. */
+	n = pool->nr_extents;
+	*ext = calloc(n, sizeof(**ext));
+	if (!*ext)
+		return -ENOMEM;
+	memset(pool, 0, sizeof(*pool));
+	pool->argsz = sizeof(*pool);
+	pool->nr_extents_max = n;
+	pool->extents_ptr = (uintptr_t)*ext;
+	if (ioctl(ctx->fd, LPAR_POOL_INFO, pool)) {
+		int err = errno;
+
+		free(*ext);
+		*ext = NULL;
+		return -err;
+	}
+	*next = pool->nr_extents_ret < n ? pool->nr_extents_ret : n;
+	return 0;
+}
+
+/*
+ * fmt_extents - the pool extents as "0x40000000-0x5fffffff (512M)",
+ * comma separated, for messages.
+ */
+const char *fmt_extents(const struct lpar_extent *ext, unsigned int next,
+			char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned int e;
+	char sz[32];
+
+	buf[0] = '\0';
+	for (e = 0; e < next && off < len; e++)
+		off += snprintf(buf + off, len - off, "%s0x%llx-0x%llx (%s)",
+				e ? ", " : "", ext[e].start,
+				ext[e].start + ext[e].size - 1,
+				fmt_size(ext[e].size, sz, sizeof(sz)));
+	if (!next)
+		snprintf(buf, len, "none");
+	return buf;
 }
 
 /* Returns 0 or -errno. */

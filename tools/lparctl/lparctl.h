@@ -75,6 +75,10 @@ void print_command_usage(FILE *f, const struct ctx *ctx,
 __printf(4, 5) int cmd_fail(const struct ctx *ctx, int err, const char *what,
 			    const char *fmt, ...);
 int sys_fail(const struct ctx *ctx, int err, const char *what);
+__printf(5, 6) int part_fail(const struct ctx *ctx, int err, const char *what,
+			     const struct lpar_def *def, const char *fmt, ...);
+int common_fail(const struct ctx *ctx, int err, const char *what,
+		const struct lpar_def *def);
 int open_device(struct ctx *ctx);
 int get_def(const struct ctx *ctx, unsigned int id, struct lpar_def *def);
 int get_status(const struct ctx *ctx, unsigned int id, struct lpar_status *st);
@@ -83,6 +87,10 @@ int bad_option(const struct ctx *ctx, int c, char **argv, int optind_now,
 	       int optopt_now);
 int want_args(const struct ctx *ctx, int argc, char **argv, int optind_now,
 	      int min, int max);
+int read_pool(const struct ctx *ctx, struct lpar_pool_info *pool,
+	      struct lpar_extent **ext, unsigned int *next);
+const char *fmt_extents(const struct lpar_extent *ext, unsigned int next,
+			char *buf, size_t len);
 
 /* util.c: parsing and formatting. */
 int parse_size(const char *s, __u64 *out);
@@ -91,6 +99,7 @@ int parse_cpulist(const char *s, __u64 *mask);
 const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_cpulist(__u64 mask, char *buf, size_t len);
 const char *fmt_ns(__u64 ns, char *buf, size_t len);
+const char *fmt_rate(__u64 bytes, __u64 ns, char *buf, size_t len);
 const char *state_name(__u32 state);
 const char *report_name(__u32 code);
 const char *errno_name(int err);
@@ -109,6 +118,7 @@ void json_arr_close(void);
 void json_str(const char *key, const char *val);
 void json_strn(const char *key, const char *val, size_t len);
 void json_u64(const char *key, __u64 val);
+void json_s64(const char *key, long long val);
 void json_hex(const char *key, __u64 val);
 void json_bool(const char *key, bool val);
 void json_null(const char *key);
@@ -125,9 +135,16 @@ int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_console(struct ctx *ctx, int argc, char **argv);
 int cmd_pool(struct ctx *ctx, int argc, char **argv);
 int cmd_version(struct ctx *ctx, int argc, char **argv);
+int cmd_mvstor(struct ctx *ctx, int argc, char **argv);
+int cmd_keys(struct ctx *ctx, int argc, char **argv);
+int cmd_exchange(struct ctx *ctx, int argc, char **argv);
+int cmd_resize(struct ctx *ctx, int argc, char **argv);
+int cmd_config(struct ctx *ctx, int argc, char **argv);
 
 /* JSON helpers shared by the info and life-cycle commands. */
 void json_def_fields(const struct lpar_def *def);
 void json_status_fields(const struct lpar_status *st);
+void json_move_fields(const struct lpar_move_result *r);
+bool move_recorded(const struct lpar_move_result *r);
 
 #endif /* LPARCTL_H */

@@ -188,6 +188,23 @@ const char *fmt_ns(__u64 ns, char *buf, size_t len)
 	return buf;
 }
 
+/* fmt_rate - throughput of @bytes in @ns: "188.0 MiB/s"; "-" if unknown. */
+const char *fmt_rate(__u64 bytes, __u64 ns, char *buf, size_t len)
+{
+	double mib_s;
+
+	if (!ns || !bytes) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	mib_s = (double)bytes / (1024.0 * 1024.0) / ((double)ns / 1e9);
+	if (mib_s >= 10240.0)
+		snprintf(buf, len, "%.1f GiB/s", mib_s / 1024.0);
+	else
+		snprintf(buf, len, "%.1f MiB/s", mib_s);
+	return buf;
+}
+
 const char *state_name(__u32 state)
 {
 	switch (state) {
@@ -249,6 +266,7 @@ const char *errno_name(int err)
 		{ EALREADY, "EALREADY" }, { EINPROGRESS, "EINPROGRESS" },
 		{ ECANCELED, "ECANCELED" }, { EOVERFLOW, "EOVERFLOW" },
 		{ ECHILD, "ECHILD" }, { EPIPE, "EPIPE" },
+		{ EDEADLK, "EDEADLK" },
 	};
 	size_t i;
 

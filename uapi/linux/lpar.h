@@ -508,8 +508,9 @@ struct lpar_sccb {
  *
  * R and C are kept by the module conservatively: a frame is marked
  * referenced when it is mapped for the guest and changed when it is
- * mapped writable (every guest mapping is writable, so both are set).  Clearing R or C (RESET_REF, or SET without them)
- * unmaps the frame so the next access sets them again.  ACC and F are
+ * mapped writable (every guest mapping is writable, so both are set).
+ * Clearing R or C (RESET_REF, or SET without them) unmaps the frame so
+ * the next access sets them again.  ACC and F are
  * stored and reported; x86 has no hardware to enforce them.
  */
 struct lpar_skeys {

@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lpar: build, check and run.  The module itself is described by ./Kbuild;
+# the kernel's build system reads that one, this file drives everything.
+#
+#   make                the module (lpar.ko), tools/ and selftests/
+#   make deps           install what is missing from Debian (apt-get)
+#   make check          deps, W=1 C=2 build with zero warnings, the
+#                       selftests in the VM, dmesg scan; last line
+#                       "N passed, M failed"  (CHECKPATCH=1: checkpatch too)
+#   make checkpatch     checkpatch.pl --strict over our C sources
+#   make demo           scripts/demo.sh in the VM
+#   make bench          bench/ built, bench/run_all.sh in the VM
+#   make vm CMD='...'   any command in the VM (no CMD: a shell)
+#   make clean / distclean
+#
+# KDIR: kernel build directory (default: scripts/kdir -- the running
+# kernel's headers if present, else the newest linux-headers-*-amd64).
+# The test VM boots the same release's /boot/vmlinuz.  V=1: verbose.
+
+# Evaluated once; an empty KDIR inherited from a parent make (run before
+# "make deps" installed the headers) is looked up again.
+KDIR := $(strip $(KDIR))
+ifeq ($(KDIR),)
+KDIR := $(shell scripts/kdir 2>/dev/null)
+endif
+
+BUILD := $(CURDIR)/.build
+# The kernel source Debian ships: kselftest_harness.h for the selftests and
+# checkpatch.pl, extracted on demand, never copied into the tree.
+KSRC_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+KSRC := $(BUILD)/linux-source-6.1
+KSRC_FILES := tools/testing/selftests/kselftest*.h \
+	scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch \
+	$(KSRC_EXTRA)
+export KDIR KSRC
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+SUBMAKE := $(MAKE) --no-print-directory
+# Kbuild flags we pass on to the module build, and only there.
+KBUILD_FLAGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+
+VM := scripts/lpar-vm
+VMFLAGS ?=
+
+.PHONY: all module tools selftests deps ksrc checkpatch check demo bench vm \
+	clean module-clean distclean help
+
+all: module tools selftests
+
+help:
+	$(Q)sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- build -------------------------------------------------------------------
+
+kdir-ok = $(if $(KDIR),,$(error no kernel headers found: run "make deps" (or set KDIR)))
+
+module:
+	$(kdir-ok)
+	$(Q)$(SUBMAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
+
+# tools/ and selftests/ have their own Makefiles; KDIR and KSRC are in
+# their environment (and on their command line).
+tools: ksrc
+	$(Q)if [ -f tools/Makefile ]; then \
+		$(SUBMAKE) -C tools KDIR=$(KDIR) KSRC=$(KSRC); \
+	else \
+		echo "  SKIP    tools (no tools/Makefile)"; \
+	fi
+
+selftests: ksrc
+	$(Q)if [ -f selftests/Makefile ]; then \
+		$(SUBMAKE) -C selftests KDIR=$(KDIR) KSRC=$(KSRC); \
+	else \
+		echo "  SKIP    selftests (no selftests/Makefile)"; \
+	fi
+
+# --- dependencies ----------------------------------------------------------------
+
+deps:
+	$(Q)scripts/deps
+
+# The stamp's name carries the file list: a new list means a new extraction.
+KSRC_STAMP := $(KSRC)/.stamp-$(shell echo '$(KSRC_FILES)' | md5sum | cut -c1-8)
+
+ksrc: $(KSRC_STAMP)
+	@:
+
+# tar has to read the whole archive either way; a few seconds, done once
+# (again only when the tarball or the list of files changes).
+$(KSRC_STAMP): $(wildcard $(KSRC_TARBALL))
+	$(Q)test -f $(KSRC_TARBALL) || { \
+		echo "$(KSRC_TARBALL) missing: run \"make deps\" (package linux-source-6.1)" >&2; \
+		exit 1; }
+	@echo "  KSRC    $(KSRC) (from $(KSRC_TARBALL))"
+	$(Q)rm -rf $(KSRC) && mkdir -p $(BUILD)
+	$(Q)tar -xf $(KSRC_TARBALL) -C $(BUILD) --wildcards --no-wildcards-match-slash \
+		$(addprefix linux-source-6.1/,$(KSRC_FILES))
+	$(Q)touch $@
+
+# --- quality ---------------------------------------------------------------------
+
+# Kernel code, and code outside the kernel (the uapi header, tools,
+# selftests): there BIT(), __noreturn, __printf() do not exist, and
+# PRIx64 & co. are no CamelCase of ours.
+CHECKPATCH_KERNEL = $(wildcard lpar/*.c lpar/*.h)
+CHECKPATCH_USER = $(wildcard uapi/linux/lpar.h) \
+	$(shell find tools selftests -name '*.c' -not -path '*/.build/*' 2>/dev/null | sort)
+CHECKPATCH_USER_IGNORE := BIT_MACRO,PREFER_DEFINED_ATTRIBUTE_MACRO,CAMELCASE
+CHECKPATCH := perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+	--show-types $(CHECKPATCH_FLAGS)
+
+checkpatch: ksrc
+	@echo "  CHECKPATCH $(words $(CHECKPATCH_KERNEL) $(CHECKPATCH_USER)) files"
+	$(Q)rc=0; \
+	$(if $(CHECKPATCH_KERNEL),$(CHECKPATCH) -f $(CHECKPATCH_KERNEL) || rc=1;) \
+	$(if $(CHECKPATCH_USER),$(CHECKPATCH) --ignore $(CHECKPATCH_USER_IGNORE) \
+		-f $(CHECKPATCH_USER) || rc=1;) \
+	if [ $$rc = 0 ]; then echo "  CHECKPATCH clean"; fi; exit $$rc
+
+# check: install what is missing first, then a fresh make (KDIR is only
+# known once the headers are installed).  scripts/run-check does the rest
+# and prints the final "N passed, M failed".
+check:
+	$(Q)scripts/deps
+	$(Q)$(SUBMAKE) ksrc
+	$(Q)MAKE="$(MAKE)" scripts/run-check
+
+# --- the VM ------------------------------------------------------------------------
+
+demo:
+	$(Q)scripts/deps
+	$(Q)$(SUBMAKE) all
+	$(Q)$(VM) --timeout 900 $(VMFLAGS) -- scripts/demo.sh
+
+bench:
+	$(Q)scripts/deps
+	$(Q)$(SUBMAKE) all
+	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench KDIR=$(KDIR) KSRC=$(KSRC); fi
+	$(Q)$(VM) --timeout 2400 $(VMFLAGS) -- bench/run_all.sh
+
+# CMD reaches sh -c as written: unexpanded by make ($HOME stays $HOME),
+# single quotes escaped.  No CMD: an interactive shell.
+vm:
+	$(Q)cmd='$(subst ','\'',$(value CMD))'; \
+	if [ -n "$$cmd" ]; then \
+		$(VM) --timeout 0 $(VMFLAGS) -- sh -c "$$cmd"; \
+	else \
+		$(VM) --timeout 0 $(VMFLAGS) --interactive; \
+	fi
+
+# --- cleaning ------------------------------------------------------------------------
+
+# What Kbuild leaves for an external module, here and under lpar/ (not
+# "make M=. clean": that would sweep tools/ and selftests/ too, *.s sources
+# included).
+module-clean:
+	$(Q)rm -f modules.order Module.symvers
+	$(Q)find . -maxdepth 1 -type f \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' -o -name '*.su' \
+		-o -name '*.dwo' -o -name '*.lst' -o -name '*.symtypes' -o -name '.*.tmp' \) -delete
+	$(Q)if [ -d lpar ]; then find lpar -type f \( -name '*.o' -o -name '*.ko' \
+		-o -name '.*.cmd' -o -name '.*.d' -o -name '*.su' -o -name '*.dwo' \
+		-o -name '*.lst' -o -name '*.symtypes' -o -name '*.i' -o -name '.*.tmp' \) \
+		-delete; fi
+
+clean: module-clean
+	$(Q)if [ -f tools/Makefile ]; then $(SUBMAKE) -C tools clean; fi
+	$(Q)if [ -f selftests/Makefile ]; then $(SUBMAKE) -C selftests clean; fi
+	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench clean; fi
+	$(Q)rm -rf $(BUILD)/vm-out $(BUILD)/check
+
+# Also the extracted kernel source, the initramfs and the VM's results.
+distclean: clean
+	$(Q)rm -rf $(BUILD)
