@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lpar: failures and hostile conditions, through the real path.
+ *
+ *  - deact of a guest that spins with interrupts off completes in time;
+ *  - a runner killed (SIGKILL) or frozen (SIGSTOP, watchdog) puts its
+ *    partition in failed with a reason; storage is kept until deact;
+ *  - a guest that triple-faults (crash.bin) checkstops: failed;
+ *  - no CAP_SYS_ADMIN / non-root: refused;
+ *  - racing commands end in a consistent state.
+ */
+#include <dirent.h>
+#include <grp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+
+#include "lpar_test.h"
+
+FIXTURE(fail) {
+	int fd;
+	struct lpar_version v;
+	struct lpar_pool_info pool;
+	struct lpar_extent ext;
+	unsigned long long size;
+};
+
+FIXTURE_SETUP(fail)
+{
+	int fd = lpar_open();
+
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", LPAR_DEV, errname(fd));
+	self->fd = fd;
+	lpar_cleanup_all(fd);
+	ASSERT_OK(lpar_version(fd, &self->v));
+	ASSERT_OK(lpar_pool(fd, &self->pool));
+	ASSERT_OK(lpar_pool_extent(fd, &self->ext));
+	self->size = lpar_test_size();
+}
+
+FIXTURE_TEARDOWN(fail)
+{
+	lpar_cleanup_all(self->fd);
+	close(self->fd);
+}
+
+static int wait_pid_gone(pid_t pid, unsigned int ms)
+{
+	__u64 end = now_ms() + lpar_ms(ms);
+
+	while (pid_alive(pid)) {
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+		msleep(50);
+	}
+	return 0;
+}
+
+/* Number of live processes whose command line is "...runner ... --id N". */
+static int count_runners(unsigned int id)
+{
+	char path[300], cmd[4096], want[16];
+	struct dirent *de;
+	int n = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return -1;
+	snprintf(want, sizeof(want), "%u", id);
+	while ((de = readdir(dir))) {
+		ssize_t len;
+		char *a, *prev = NULL;
+		bool runner = false, ours = false;
+		int fd;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, cmd, sizeof(cmd) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		cmd[len] = 0;
+		for (a = cmd; a < cmd + len; a += strlen(a) + 1) {
+			if (a == cmd && strstr(a, "runner"))
+				runner = true;
+			if (prev && !strcmp(prev, "--id") && !strcmp(a, want))
+				ours = true;
+			prev = a;
+		}
+		if (runner && ours && pid_alive(atoi(de->d_name)))
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* What the helpers below need of the fixture. */
+struct fail_ctx {
+	int fd;
+	struct lpar_pool_info pool;
+	unsigned long long size;
+};
+
+static void deact_spin(struct __test_metadata *_metadata,
+		       const struct fail_ctx *self, unsigned int flags,
+		       unsigned int timeout_ms, unsigned int limit_ms)
+{
+	struct lpar_pool_info p;
+	struct lpar_status st;
+	__u64 t0, dt;
+	pid_t runner;
+
+	ASSERT_OK(lpar_act(self->fd, 1));
+	ASSERT_STATE(self->fd, 1, LPAR_STATE_OPERATING, T_ACT_MS);
+	ASSERT_REPORT(self->fd, 1, LPAR_REPORT_PROGRESS, 1, T_REPORT_MS);
+	msleep(1000);		/* now it spins, interrupts off */
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	EXPECT_EQ(LPAR_STATE_OPERATING, st.state);
+	runner = st.runner_pid;
+
+	t0 = now_ms();
+	ASSERT_OK(lpar_deact(self->fd, 1, flags, timeout_ms));
+	ASSERT_STATE(self->fd, 1, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	dt = now_ms() - t0;
+	TH_LOG("deact (flags %u, timeout %u ms) took %llu ms", flags, timeout_ms,
+	       (unsigned long long)dt);
+	EXPECT_GT(lpar_ms(limit_ms), dt);
+	EXPECT_EQ(0, wait_pid_gone(runner, 10000));
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+}
+
+TEST_F_TIMEOUT(fail, deact_spinning_guest, 400)
+{
+	struct fail_ctx c = { self->fd, self->pool, self->size };
+	struct lpar_def d;
+
+	/* Two vCPUs, both spinning with interrupts off. */
+	lpar_def_init(&d, 1, "spinner", self->size, 2, "spin");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	/* Graceful with a 2 s period, then forced; then at once. */
+	deact_spin(_metadata, &c, 0, 2000, 30000);
+	deact_spin(_metadata, &c, 0, 0, 60000);
+	deact_spin(_metadata, &c, LPAR_DEACT_FORCE, 0, 30000);
+}
+
+static void runner_fault(struct __test_metadata *_metadata,
+			 const struct fail_ctx *self, int sig, const char *name)
+{
+	struct lpar_pool_info p_run, p;
+	struct lpar_status st, st2;
+	struct lpar_def d;
+	char buf[LPAR_REASON_LEN + 1];
+	pid_t runner;
+
+	lpar_def_init(&d, 2, name, self->size, 1, "hello");
+	ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+	ASSERT_OK(lpar_status(self->fd, 2, &st));
+	ASSERT_OK(lpar_pool(self->fd, &p_run));
+	runner = st.runner_pid;
+	ASSERT_LT(0, runner);
+	ASSERT_TRUE(pid_alive(runner));
+
+	ASSERT_EQ(0, kill(runner, sig));
+	ASSERT_STATE(self->fd, 2, LPAR_STATE_FAILED, T_FAIL_MS);
+	ASSERT_OK(lpar_status(self->fd, 2, &st2));
+	LOG_STATUS(&st2);
+	EXPECT_NE(0, st2.reason[0]) TH_LOG("failed without a reason");
+	ASSERT_EQ(0, part_attr_read(2, "state", buf, sizeof(buf)));
+	EXPECT_STREQ("failed", buf);
+	ASSERT_EQ(0, part_attr_read(2, "reason", buf, sizeof(buf)));
+	EXPECT_NE(0, buf[0]);
+
+	/* Storage kept (for a dump or failover) ... */
+	msleep(2000);
+	ASSERT_OK(lpar_status(self->fd, 2, &st2));
+	EXPECT_EQ(LPAR_STATE_FAILED, st2.state);
+	EXPECT_EQ(st.origin, st2.origin);
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(p_run.free, p.free);
+	EXPECT_EQ(p_run.largest_free, p.largest_free);
+	/* ... and cannot be undefined from under the failed partition. */
+	EXPECT_REFUSED(self->fd, lpar_undefine(self->fd, 2), EBUSY);
+
+	/* ... until deact, which releases it and ends the runner. */
+	ASSERT_OK(lpar_deact(self->fd, 2, 0, 0));
+	ASSERT_STATE(self->fd, 2, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	if (sig == SIGSTOP)
+		kill(runner, SIGCONT);
+	EXPECT_EQ(0, wait_pid_gone(runner, 15000));
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+	EXPECT_EQ(0, count_runners(2));
+
+	/* And it can run again. */
+	ASSERT_OK(lpar_act(self->fd, 2));
+	ASSERT_STATE(self->fd, 2, LPAR_STATE_OPERATING, T_ACT_MS);
+	ASSERT_REPORT(self->fd, 2, LPAR_REPORT_PASS, 2, T_REPORT_MS);
+}
+
+TEST_F_TIMEOUT(fail, runner_killed, 400)
+{
+	struct fail_ctx c = { self->fd, self->pool, self->size };
+
+	runner_fault(_metadata, &c, SIGKILL, "killed");
+}
+
+/* A frozen runner stops calling LPAR_RUNNER_WAIT: watchdog -> failed. */
+TEST_F_TIMEOUT(fail, runner_not_answering, 400)
+{
+	struct fail_ctx c = { self->fd, self->pool, self->size };
+
+	runner_fault(_metadata, &c, SIGSTOP, "frozen");
+}
+
+TEST_F_TIMEOUT(fail, guest_checkstop, 400)
+{
+	struct lpar_pool_info p;
+	struct lpar_status st;
+	struct lpar_def d;
+
+	lpar_def_init(&d, 3, "crasher", self->size, 1, "crash");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	ASSERT_OK(lpar_act(self->fd, 3));
+	ASSERT_STATE(self->fd, 3, LPAR_STATE_FAILED, T_ACT_MS + T_FAIL_MS);
+	ASSERT_OK(lpar_status(self->fd, 3, &st));
+	LOG_STATUS(&st);
+	EXPECT_NE(0, st.reason[0]);
+	/* It got as far as its report: the guest ran, then checkstopped. */
+	EXPECT_EQ(LPAR_REPORT_PROGRESS, st.report_code);
+	EXPECT_EQ(1, st.report_value);
+	EXPECT_EQ(0, lpar_wait_console(self->fd, 3, "crash: partition 3 going down", 5000));
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free - self->size, p.free);
+
+	ASSERT_OK(lpar_deact(self->fd, 3, 0, 0));
+	ASSERT_STATE(self->fd, 3, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+	EXPECT_EQ(0, count_runners(3));
+}
+
+/* Drop every capability of this process (all sets, bounding set). */
+static int drop_caps(bool keep_uid0)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	int c;
+
+	if (!keep_uid0) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			return -errno;
+	}
+	for (c = 0; c <= 63; c++)
+		prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	/* Check: no CAP_SYS_ADMIN left. */
+	memset(data, 0xff, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (data[0].effective || data[0].permitted || data[1].effective)
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * In a child without privileges: every mutating command on @fd (opened
+ * by root) fails with EPERM, and opening /dev/lpar fails unless
+ * @keep_uid0.  Returns a bit mask of the checks that failed (0 = all
+ * good), or 0x80 if privileges could not be dropped.
+ */
+static int unprivileged_child(int fd, bool keep_uid0, unsigned int id,
+			      const char *image)
+{
+	struct lpar_def d;
+	struct lpar_cmd c = { .argsz = sizeof(c), .id = id };
+	int bad = 0, r, nfd;
+
+	if (drop_caps(keep_uid0))
+		return 0x80;
+
+	nfd = open(LPAR_DEV, O_RDWR);
+	if (!keep_uid0) {
+		if (nfd >= 0 || (errno != EACCES && errno != EPERM)) {
+			fprintf(stderr, "# open %s as uid 65534: %s\n", LPAR_DEV,
+				nfd >= 0 ? "succeeded" : strerror(errno));
+			bad |= 1;
+		}
+	}
+	if (nfd >= 0)
+		close(nfd);
+
+	lpar_def_init(&d, id + 1, "unpriv", lpar_test_size(), 1, NULL);
+	snprintf(d.image, sizeof(d.image), "%s", image);
+	r = ioctl(fd, LPAR_DEFINE, &d);
+	if (r == 0 || errno != EPERM) {
+		fprintf(stderr, "# LPAR_DEFINE without CAP_SYS_ADMIN: %s\n",
+			r ? strerror(errno) : "succeeded");
+		bad |= 2;
+	}
+#define UNPRIV(cmd, b) do {						\
+	r = ioctl(fd, cmd, &c);						\
+	if (r == 0 || errno != EPERM) {					\
+		fprintf(stderr, "# " #cmd " without CAP_SYS_ADMIN: %s\n", \
+			r ? strerror(errno) : "succeeded");		\
+		bad |= (b);						\
+	}								\
+} while (0)
+	UNPRIV(LPAR_DEACT, 4);
+	UNPRIV(LPAR_STOP, 8);
+	UNPRIV(LPAR_UNDEFINE, 16);
+	c.id = id + 2;		/* defined, deactivated */
+	UNPRIV(LPAR_ACT, 32);
+	c.id = id;
+	c.flags = LPAR_DEACT_FORCE;
+	UNPRIV(LPAR_DEACT, 4);
+#undef UNPRIV
+	/* sysfs command files: root-only. */
+	r = part_attr_write(id, "deact", "force");
+	if (r != -EACCES && r != -EPERM) {
+		fprintf(stderr, "# sysfs deact without privileges: %s\n", errname(r));
+		bad |= 64;
+	}
+	return bad;
+}
+
+static void check_unprivileged(struct __test_metadata *_metadata,
+			       const struct fail_ctx *self, bool keep_uid0)
+{
+	static struct lpar_snapshot before, after;
+	struct lpar_status st;
+	struct lpar_def d;
+	char image[LPAR_PATH_LEN];
+	int status;
+	pid_t pid;
+
+	lpar_guest_path("hello", image, sizeof(image));
+	lpar_def_init(&d, 4, "privileged", self->size, 1, "hello");
+	ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+	lpar_def_init(&d, 6, "spare", self->size, 1, "hello");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	ASSERT_EQ(0, lpar_snapshot(self->fd, &before));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(unprivileged_child(self->fd, keep_uid0, 4, image));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("checks without privileges failed: mask 0x%x",
+		       WEXITSTATUS(status));
+
+	ASSERT_EQ(0, lpar_snapshot(self->fd, &after));
+	EXPECT_EQ(0, lpar_snapshot_cmp(&before, &after, lpar__why, sizeof(lpar__why)))
+		TH_LOG("commands without privileges changed: %s", lpar__why);
+	ASSERT_OK(lpar_status(self->fd, 4, &st));
+	EXPECT_EQ(LPAR_STATE_OPERATING, st.state);
+	EXPECT_EQ(0, lpar_wait_heartbeats(self->fd, 4, st.heartbeats + 1, 60000, &st));
+}
+
+TEST_F_TIMEOUT(fail, non_root_refused, 300)
+{
+	struct fail_ctx c = { self->fd, self->pool, self->size };
+
+	check_unprivileged(_metadata, &c, false);
+}
+
+TEST_F_TIMEOUT(fail, no_cap_sys_admin_refused, 300)
+{
+	struct fail_ctx c = { self->fd, self->pool, self->size };
+
+	check_unprivileged(_metadata, &c, true);
+}
+
+/* act immediately followed by deact, a few times: no leaks, no strays. */
+TEST_F_TIMEOUT(fail, act_deact_race, 600)
+{
+	struct lpar_pool_info p;
+	struct lpar_def d;
+	int i, r;
+
+	lpar_def_init(&d, 5, "racer", self->size, 1, "hello");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	for (i = 0; i < 3; i++) {
+		ASSERT_OK(lpar_act(self->fd, 5));
+		r = lpar_deact(self->fd, 5, i == 2 ? LPAR_DEACT_FORCE : 0, 0);
+		if (r == -EBUSY || r == -EAGAIN) {
+			TH_LOG("deact while activating: %s; retrying", errname(r));
+			lpar_wait_state(self->fd, 5, LPAR_STATE_OPERATING, T_ACT_MS, NULL);
+			r = lpar_deact(self->fd, 5, 0, 0);
+		}
+		EXPECT_EQ(0, r) TH_LOG("deact: %s", errname(r));
+		ASSERT_STATE(self->fd, 5, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+		ASSERT_OK(lpar_pool(self->fd, &p));
+		EXPECT_EQ(self->pool.free, p.free);
+	}
+	msleep(1000);
+	EXPECT_EQ(0, count_runners(5));
+	/* Still good for a normal run. */
+	ASSERT_OK(lpar_act(self->fd, 5));
+	ASSERT_STATE(self->fd, 5, LPAR_STATE_OPERATING, T_ACT_MS);
+	ASSERT_REPORT(self->fd, 5, LPAR_REPORT_PASS, 1, T_REPORT_MS);
+	EXPECT_EQ(1, count_runners(5));
+}
+
+struct racer {
+	int fd;
+	unsigned long req;
+	unsigned int id;
+	pthread_barrier_t *bar;
+	int ret;
+};
+
+static void *race_thread(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->bar);
+	r->ret = lpar_cmd(r->fd, r->req, r->id, 0, 0);
+	return NULL;
+}
+
+static void race2(int fd, unsigned long req1, unsigned int id1,
+		  unsigned long req2, unsigned int id2, int *r1, int *r2)
+{
+	pthread_barrier_t bar;
+	struct racer a = { fd, req1, id1, &bar, 0 };
+	struct racer b = { fd, req2, id2, &bar, 0 };
+	pthread_t ta, tb;
+
+	pthread_barrier_init(&bar, NULL, 2);
+	pthread_create(&ta, NULL, race_thread, &a);
+	pthread_create(&tb, NULL, race_thread, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&bar);
+	*r1 = a.ret;
+	*r2 = b.ret;
+}
+
+/*
+ * Two threads act the same partition, then two partitions at the same
+ * origin: exactly one wins; then two deacts at once.
+ */
+TEST_F_TIMEOUT(fail, concurrent_commands, 600)
+{
+	unsigned long long origin = self->ext.start + 4 * self->size;
+	struct lpar_pool_info p;
+	struct lpar_status sx, sy;
+	struct lpar_def d;
+	int r1, r2, i;
+
+	lpar_def_init(&d, 7, "same", self->size, 1, "hello");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	race2(self->fd, LPAR_ACT, 7, LPAR_ACT, 7, &r1, &r2);
+	TH_LOG("act || act: %s, %s", errname(r1), errname(r2));
+	EXPECT_TRUE((r1 == 0) != (r2 == 0));
+	EXPECT_TRUE(r1 == -EBUSY || r2 == -EBUSY || r1 == -EALREADY || r2 == -EALREADY);
+	ASSERT_STATE(self->fd, 7, LPAR_STATE_OPERATING, T_ACT_MS);
+	ASSERT_REPORT(self->fd, 7, LPAR_REPORT_PASS, 1, T_REPORT_MS);
+	EXPECT_EQ(1, count_runners(7));
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free - self->size, p.free);
+
+	race2(self->fd, LPAR_DEACT, 7, LPAR_DEACT, 7, &r1, &r2);
+	TH_LOG("deact || deact: %s, %s", errname(r1), errname(r2));
+	EXPECT_TRUE(r1 == 0 || r2 == 0);
+	ASSERT_STATE(self->fd, 7, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+	ASSERT_OK(lpar_undefine(self->fd, 7));
+
+	/* Same origin. */
+	lpar_def_init(&d, 8, "sameX", self->size, 1, "hello");
+	d.flags = LPAR_DEF_ORIGIN;
+	d.origin = origin;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	lpar_def_init(&d, 9, "sameY", self->size, 1, "hello");
+	d.flags = LPAR_DEF_ORIGIN;
+	d.origin = origin;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	for (i = 0; i < 2; i++) {
+		race2(self->fd, LPAR_ACT, 8, LPAR_ACT, 9, &r1, &r2);
+		TH_LOG("act X || act Y: %s, %s", errname(r1), errname(r2));
+		EXPECT_TRUE((r1 == 0) != (r2 == 0));
+		EXPECT_TRUE(r1 == -EBUSY || r2 == -EBUSY);
+		msleep(500);
+		ASSERT_OK(lpar_status(self->fd, 8, &sx));
+		ASSERT_OK(lpar_status(self->fd, 9, &sy));
+		EXPECT_TRUE((sx.state == LPAR_STATE_DEACTIVATED) !=
+			    (sy.state == LPAR_STATE_DEACTIVATED));
+		ASSERT_OK(lpar_pool(self->fd, &p));
+		EXPECT_EQ(self->pool.free - self->size, p.free);
+		lpar_deact(self->fd, 8, LPAR_DEACT_FORCE, 0);
+		lpar_deact(self->fd, 9, LPAR_DEACT_FORCE, 0);
+		ASSERT_STATE(self->fd, 8, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+		ASSERT_STATE(self->fd, 9, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	}
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+}
+

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lpar: MVSTOR, exchange, resize, configuration tables and storage keys,
+ * through real guests.
+ *
+ * mover.bin keeps a pattern over its storage and re-verifies the previous
+ * round's pattern before writing the next, so a byte lost, duplicated or
+ * taken from elsewhere by a move makes it report FAIL.  It acknowledges
+ * storage events (resize).  Every check below waits for the guest to
+ * complete two more rounds after the operation: everything it owns has
+ * then been verified at the new place.
+ */
+#include <pthread.h>
+#include <stdint.h>
+
+#include "lpar_test.h"
+
+#define MiB		(1024ULL * 1024)
+#define T_ROUNDS_MS	300000
+
+FIXTURE(mv) {
+	int fd;
+	struct lpar_pool_info pool;
+	struct lpar_extent ext;
+	unsigned long long base;
+};
+
+static void set_fault_inject(const char *v)
+{
+	FILE *f = fopen("/sys/module/lpar/parameters/fault_inject", "w");
+
+	if (f) {
+		fputs(v, f);
+		fclose(f);
+	}
+}
+
+FIXTURE_SETUP(mv)
+{
+	int fd = lpar_open();
+
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", LPAR_DEV, errname(fd));
+	self->fd = fd;
+	lpar_cleanup_all(fd);
+	set_fault_inject("0");
+	ASSERT_OK(lpar_pool(fd, &self->pool));
+	ASSERT_OK(lpar_pool_extent(fd, &self->ext));
+	ASSERT_LE(256 * MiB, self->ext.size);
+	self->base = self->ext.start;
+}
+
+FIXTURE_TEARDOWN(mv)
+{
+	set_fault_inject("0");
+	lpar_cleanup_all(self->fd);
+	close(self->fd);
+}
+
+static int start_mover(int fd, unsigned int id, const char *name,
+		       unsigned long long origin, unsigned long long size)
+{
+	struct lpar_def d;
+
+	lpar_def_init(&d, id, name, size, 1, "mover");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = origin;
+	return lpar_start(fd, &d, LPAR_REPORT_PROGRESS, 1, NULL);
+}
+
+static unsigned long long round_of(int fd, unsigned int id)
+{
+	struct lpar_status st;
+
+	if (lpar_status(fd, id, &st) || st.report_code != LPAR_REPORT_PROGRESS)
+		return 0;
+	return st.report_value;
+}
+
+/* Two more full rounds, verified, with no FAIL report. */
+static int two_more_rounds(int fd, unsigned int id)
+{
+	return lpar_wait_report(fd, id, LPAR_REPORT_PROGRESS,
+				round_of(fd, id) + 2, T_ROUNDS_MS, NULL);
+}
+
+static int mvstor(int fd, unsigned int id, unsigned long long origin,
+		  unsigned long long chunk, struct lpar_mvstor *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->argsz = sizeof(*m);
+	m->id = id;
+	m->origin = origin;
+	m->chunk = chunk;
+	return ioctl(fd, LPAR_MVSTOR, m) ? -errno : 0;
+}
+
+static int keys(int fd, unsigned long req, unsigned int id,
+		unsigned long long gfn, unsigned long long count, __u8 *buf,
+		unsigned long long *referenced)
+{
+	struct lpar_skeys k = {
+		.argsz = sizeof(k), .id = id, .start_gfn = gfn, .count = count,
+		.skeydata_addr = (uintptr_t)buf,
+	};
+	int ret = ioctl(fd, req, &k) ? -errno : 0;
+
+	if (referenced)
+		*referenced = k.referenced;
+	return ret;
+}
+
+#define KEY_GFN		512	/* 2 MiB into the storage */
+#define KEY_N		64
+
+static void key_pattern(__u8 *k, unsigned int salt)
+{
+	unsigned int i;
+
+	for (i = 0; i < KEY_N; i++)
+		k[i] = (((i + salt) & 0xf) << 4) | ((i & 1) ? LPAR_SKEY_F : 0);
+}
+
+/* ACC and F exactly as set; R and C only ever added by guest accesses. */
+static int keys_match(const __u8 *set, const __u8 *now)
+{
+	unsigned int i;
+
+	for (i = 0; i < KEY_N; i++)
+		if ((now[i] & (LPAR_SKEY_ACC | LPAR_SKEY_F)) != set[i] ||
+		    (now[i] & 0x01))
+			return i + 1;
+	return 0;
+}
+
+TEST_F_TIMEOUT(mv, moves_keep_pattern_and_keys, 900)
+{
+	unsigned long long b = self->base, o[25];
+	__u8 set[KEY_N], now[KEY_N];
+	struct lpar_mvstor m;
+	struct lpar_status st;
+	unsigned int i, n = 0;
+
+	ASSERT_OK(start_mover(self->fd, 1, "mover", b + 16 * MiB, 16 * MiB));
+	key_pattern(set, 3);
+	ASSERT_OK(keys(self->fd, LPAR_SET_SKEYS, 1, KEY_GFN, KEY_N, set, NULL));
+
+	o[n++] = b + 18 * MiB;		/* up, overlapping its own range */
+	o[n++] = b + 14 * MiB;		/* down, overlapping */
+	o[n++] = b + 96 * MiB;		/* disjoint, up */
+	o[n++] = b + 96 * MiB;		/* same origin */
+	o[n++] = b + 16 * MiB;		/* disjoint, down */
+	for (i = 0; i < 20; i++)	/* 20 in a row */
+		o[n++] = b + (16 + 2 * ((i * 7) % 5)) * MiB;
+
+	for (i = 0; i < n; i++) {
+		unsigned long long before = 0;
+
+		ASSERT_OK(lpar_status(self->fd, 1, &st));
+		before = st.origin;
+		ASSERT_EQ(0, mvstor(self->fd, 1, o[i], 0, &m))
+			TH_LOG("move %u to %#llx", i, o[i]);
+		ASSERT_EQ(0, m.res.result);
+		ASSERT_EQ(before, m.res.old_origin);
+		ASSERT_EQ(o[i], m.res.new_origin);
+		ASSERT_EQ(before == o[i] ? 0 : 16 * MiB, m.res.bytes);
+		ASSERT_OK(lpar_status(self->fd, 1, &st));
+		ASSERT_EQ(o[i], st.origin);
+		ASSERT_EQ(LPAR_STATE_OPERATING, st.state);
+		ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 1, KEY_GFN, KEY_N, now,
+			       NULL));
+		ASSERT_EQ(0, keys_match(set, now))
+			TH_LOG("move %u: key of frame %u changed", i,
+			       keys_match(set, now) - 1);
+		if (i < 5 || i == n - 1)
+			ASSERT_EQ(0, two_more_rounds(self->fd, 1))
+				TH_LOG("guest after move %u to %#llx", i, o[i]);
+	}
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(0, st.mv_last.result);
+	ASSERT_NE(LPAR_REPORT_FAIL, st.report_code);
+}
+
+TEST_F_TIMEOUT(mv, exchange_running, 900)
+{
+	unsigned long long b = self->base;
+	__u8 ka[KEY_N], kb[KEY_N], now[KEY_N];
+	struct lpar_exchange x = { .argsz = sizeof(x), .id = 1, .id2 = 2 };
+	struct lpar_status sa, sb;
+
+	ASSERT_OK(start_mover(self->fd, 1, "xa", b, 16 * MiB));
+	ASSERT_OK(start_mover(self->fd, 2, "xb", b + 16 * MiB, 16 * MiB));
+	key_pattern(ka, 1);
+	key_pattern(kb, 9);
+	ASSERT_OK(keys(self->fd, LPAR_SET_SKEYS, 1, KEY_GFN, KEY_N, ka, NULL));
+	ASSERT_OK(keys(self->fd, LPAR_SET_SKEYS, 2, KEY_GFN, KEY_N, kb, NULL));
+	ASSERT_EQ(0, ioctl(self->fd, LPAR_EXCHANGE, &x)) TH_LOG("%s", strerror(errno));
+	ASSERT_OK(lpar_status(self->fd, 1, &sa));
+	ASSERT_OK(lpar_status(self->fd, 2, &sb));
+	ASSERT_EQ(b + 16 * MiB, sa.origin);
+	ASSERT_EQ(b, sb.origin);
+	/* Keys went with the data. */
+	ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 1, KEY_GFN, KEY_N, now, NULL));
+	ASSERT_EQ(0, keys_match(ka, now));
+	ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 2, KEY_GFN, KEY_N, now, NULL));
+	ASSERT_EQ(0, keys_match(kb, now));
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	ASSERT_OK(two_more_rounds(self->fd, 2));
+}
+
+TEST_F_TIMEOUT(mv, seed004_shrink_move_grow, 900)
+{
+	unsigned long long b = self->base;
+	struct lpar_config_entry e[2] = {
+		{ .id = 2, .flags = LPAR_DEF_ORIGIN, .size = 8 * MiB,
+		  .origin = b + 24 * MiB },
+		{ .id = 1, .size = 24 * MiB, .weight = 900 },
+	};
+	struct lpar_config c = {
+		.argsz = sizeof(c), .nr = 2, .timeout_ms = lpar_ms(120000),
+		.entries_ptr = (uintptr_t)e,
+	};
+	struct lpar_status s1, s2;
+	struct lpar_def d;
+
+	ASSERT_OK(start_mover(self->fd, 1, "p1", b, 16 * MiB));
+	ASSERT_OK(start_mover(self->fd, 2, "p2", b + 16 * MiB, 16 * MiB));
+	ASSERT_EQ(0, ioctl(self->fd, LPAR_CONFIG_APPLY, &c))
+		TH_LOG("config: %s", strerror(errno));
+	ASSERT_EQ(4ULL, c.steps);	/* shrink, move, grow, weight */
+	ASSERT_OK(lpar_status(self->fd, 1, &s1));
+	ASSERT_OK(lpar_status(self->fd, 2, &s2));
+	ASSERT_EQ(b, s1.origin);
+	ASSERT_EQ(24 * MiB, s1.size);
+	ASSERT_EQ(b + 24 * MiB, s2.origin);
+	ASSERT_EQ(8 * MiB, s2.size);
+	ASSERT_OK(lpar_get_def(self->fd, 1, &d));
+	ASSERT_EQ(900U, d.weight);
+	ASSERT_OK(lpar_wait_console(self->fd, 2, "storage is now 8 MiB",
+				    lpar_ms(60000)));
+	ASSERT_OK(lpar_wait_console(self->fd, 1, "storage is now 24 MiB",
+				    lpar_ms(60000)));
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	ASSERT_OK(two_more_rounds(self->fd, 2));
+}
+
+TEST_F_TIMEOUT(mv, resize_grow_shrink, 900)
+{
+	unsigned long long b = self->base;
+	struct lpar_resize r = { .argsz = sizeof(r), .id = 1,
+				 .timeout_ms = lpar_ms(120000) };
+	struct lpar_snapshot s0, s1;
+	struct lpar_status st;
+	char why[256];
+
+	ASSERT_OK(start_mover(self->fd, 1, "rs", b, 16 * MiB));
+	ASSERT_OK(start_mover(self->fd, 2, "above", b + 32 * MiB, 16 * MiB));
+	r.size = 32 * MiB;
+	ASSERT_EQ(0, ioctl(self->fd, LPAR_RESIZE, &r)) TH_LOG("%s", strerror(errno));
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(32 * MiB, st.size);
+	ASSERT_OK(lpar_wait_console(self->fd, 1, "storage is now 32 MiB",
+				    lpar_ms(60000)));
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	/* Growing into a running neighbour changes nothing. */
+	ASSERT_OK(lpar_snapshot(self->fd, &s0));
+	r.size = 48 * MiB;
+	ASSERT_EQ(-1, ioctl(self->fd, LPAR_RESIZE, &r));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_OK(lpar_snapshot(self->fd, &s1));
+	ASSERT_EQ(0, lpar_snapshot_cmp(&s0, &s1, why, sizeof(why))) TH_LOG("%s", why);
+	r.size = 8 * MiB;
+	ASSERT_EQ(0, ioctl(self->fd, LPAR_RESIZE, &r)) TH_LOG("%s", strerror(errno));
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(8 * MiB, st.size);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+}
+
+struct bg_move {
+	int fd;
+	unsigned int id;
+	unsigned long long origin;
+	int ret;
+	struct lpar_mvstor m;
+};
+
+static void *bg_move_fn(void *arg)
+{
+	struct bg_move *bg = arg;
+
+	/* 4 KiB chunks: slow enough to act on while it runs. */
+	bg->ret = mvstor(bg->fd, bg->id, bg->origin, 4096, &bg->m);
+	return NULL;
+}
+
+static int wait_moving(int fd, unsigned int id)
+{
+	__u64 end = now_ms() + lpar_ms(60000);
+	struct lpar_status st;
+
+	while (now_ms() < end) {
+		if (!lpar_status(fd, id, &st) && st.mv_active && st.mv_done)
+			return 0;
+		msleep(5);
+	}
+	return -ETIMEDOUT;
+}
+
+TEST_F_TIMEOUT(mv, bad_input_changes_nothing, 900)
+{
+	unsigned long long b = self->base;
+	struct lpar_snapshot s0, s1;
+	struct lpar_mvstor m;
+	struct bg_move bg = { .fd = self->fd, .id = 1, .origin = b + 128 * MiB };
+	struct lpar_def d;
+	pthread_t t;
+	char why[256];
+
+	ASSERT_OK(start_mover(self->fd, 1, "ma", b, 16 * MiB));
+	ASSERT_OK(start_mover(self->fd, 2, "mb", b + 16 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_snapshot(self->fd, &s0));
+	ASSERT_EQ(-EBUSY, mvstor(self->fd, 1, b + 8 * MiB, 0, &m));
+	ASSERT_EQ(-ERANGE, mvstor(self->fd, 1, self->ext.start + self->ext.size,
+				  0, &m));
+	ASSERT_EQ(-ERANGE, mvstor(self->fd, 1, 0x1000000000ULL, 0, &m));
+	ASSERT_EQ(-EINVAL, mvstor(self->fd, 1, b + 64 * MiB + 4096, 0, &m));
+	ASSERT_EQ(-EINVAL, mvstor(self->fd, 1, b + 64 * MiB, 3000, &m));
+	ASSERT_EQ(-ENOENT, mvstor(self->fd, 63, b + 64 * MiB, 0, &m));
+	m.flags = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, LPAR_MVSTOR, &m));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_OK(lpar_snapshot(self->fd, &s1));
+	ASSERT_EQ(0, lpar_snapshot_cmp(&s0, &s1, why, sizeof(why))) TH_LOG("%s", why);
+
+	/* While a move runs: a second one, and an act into its target. */
+	lpar_def_init(&d, 3, "intruder", 16 * MiB, 1, "hello");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = b + 128 * MiB;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, bg_move_fn, &bg));
+	ASSERT_OK(wait_moving(self->fd, 1));
+	ASSERT_EQ(-EBUSY, mvstor(self->fd, 1, b + 160 * MiB, 0, &m));
+	ASSERT_EQ(-EBUSY, lpar_act(self->fd, 3));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, bg.ret);
+	ASSERT_EQ(b + 128 * MiB, bg.m.res.new_origin);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	ASSERT_OK(two_more_rounds(self->fd, 2));
+	/* The vacated range is free again: the intruder fits there now. */
+	d.id = 4;
+	snprintf(d.name, sizeof(d.name), "latecomer");
+	d.origin = b;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	ASSERT_OK(lpar_act(self->fd, 4));
+}
+
+TEST_F_TIMEOUT(mv, runner_killed_during_move, 900)
+{
+	unsigned long long b = self->base;
+	struct bg_move bg = { .fd = self->fd, .id = 1, .origin = b + 64 * MiB };
+	struct lpar_pool_info pool;
+	struct lpar_status st;
+	pthread_t t;
+
+	ASSERT_OK(start_mover(self->fd, 1, "victim", b, 16 * MiB));
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(0, pthread_create(&t, NULL, bg_move_fn, &bg));
+	ASSERT_OK(wait_moving(self->fd, 1));
+	ASSERT_EQ(0, kill(st.runner_pid, SIGKILL));
+	pthread_join(t, NULL);
+	/* The move does not need the runner: it completes. */
+	ASSERT_EQ(0, bg.ret);
+	ASSERT_OK(lpar_wait_state(self->fd, 1, LPAR_STATE_FAILED,
+				  lpar_ms(T_FAIL_MS), &st));
+	ASSERT_EQ(b + 64 * MiB, st.origin);
+	ASSERT_OK(lpar_pool(self->fd, &pool));
+	ASSERT_EQ(pool.total - 16 * MiB, pool.free);
+	ASSERT_OK(lpar_deact(self->fd, 1, 0, 0));
+	ASSERT_OK(lpar_pool(self->fd, &pool));
+	ASSERT_EQ(pool.total, pool.free);
+}
+
+TEST_F_TIMEOUT(mv, failed_move_leaves_it_in_place, 900)
+{
+	unsigned long long b = self->base;
+	struct lpar_mvstor m;
+	struct lpar_status st;
+
+	ASSERT_OK(start_mover(self->fd, 1, "stay", b, 16 * MiB));
+	/* SALE fails after the copy: the data is moved back. */
+	set_fault_inject("1");
+	ASSERT_EQ(-EIO, mvstor(self->fd, 1, b + 2 * MiB, 0, &m));
+	set_fault_inject("0");
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(b, st.origin);
+	ASSERT_EQ(-EIO, st.mv_last.result);
+	ASSERT_EQ(LPAR_STATE_OPERATING, st.state);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	/* A device that does not stop DMA: refused before any copy. */
+	set_fault_inject("2");
+	ASSERT_EQ(-EBUSY, mvstor(self->fd, 1, b + 64 * MiB, 0, &m));
+	set_fault_inject("0");
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(b, st.origin);
+	ASSERT_NE(NULL, strstr(st.reason, "fault-inject"));
+	ASSERT_EQ(0, st.mv_last.bytes);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+}
+
+TEST_F_TIMEOUT(mv, keys_interface, 900)
+{
+	unsigned long long b = self->base, ref = 0;
+	__u8 k[KEY_N], before[KEY_N];
+	__u64 end;
+	unsigned int i;
+
+	ASSERT_OK(start_mover(self->fd, 1, "keys", b, 16 * MiB));
+	ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 1, KEY_GFN, KEY_N, before,
+		       NULL));
+	/* The guest writes there every round: referenced and changed. */
+	for (i = 0; i < KEY_N; i++)
+		ASSERT_EQ(LPAR_SKEY_R | LPAR_SKEY_C,
+			  before[i] & (LPAR_SKEY_R | LPAR_SKEY_C));
+	memset(k, 0x31, sizeof(k));	/* bit 0 set: refused whole */
+	k[0] = 0x30;
+	ASSERT_EQ(-EINVAL, keys(self->fd, LPAR_SET_SKEYS, 1, KEY_GFN, KEY_N, k,
+				NULL));
+	ASSERT_EQ(-EINVAL, keys(self->fd, LPAR_GET_SKEYS, 1, 0, 0, k, NULL));
+	ASSERT_EQ(-EINVAL, keys(self->fd, LPAR_GET_SKEYS, 1, 0,
+				LPAR_SKEYS_MAX + 1, k, NULL));
+	ASSERT_EQ(-ERANGE, keys(self->fd, LPAR_GET_SKEYS, 1,
+				(16 * MiB >> 12) - 1, 2, k, NULL));
+	ASSERT_EQ(-ENOENT, keys(self->fd, LPAR_GET_SKEYS, 40, 0, 1, k, NULL));
+	/* Reset R: it comes back because the guest really touches them. */
+	ASSERT_OK(keys(self->fd, LPAR_RESET_REF, 1, KEY_GFN, KEY_N, NULL, &ref));
+	ASSERT_LT(0, ref);
+	end = now_ms() + lpar_ms(T_ROUNDS_MS);
+	do {
+		msleep(50);
+		ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 1, KEY_GFN, KEY_N, k,
+			       NULL));
+	} while (!(k[KEY_N - 1] & LPAR_SKEY_R) && now_ms() < end);
+	ASSERT_TRUE(k[KEY_N - 1] & LPAR_SKEY_R);
+	/* Large counts in one call. */
+	ASSERT_OK(keys(self->fd, LPAR_RESET_REF, 1, 0, 16 * MiB >> 12, NULL,
+		       &ref));
+	ASSERT_LT(0, ref);
+}
+
+TEST_F_TIMEOUT(mv, deactivated_origin_moves, 900)
+{
+	unsigned long long b = self->base;
+	struct lpar_mvstor m;
+	struct lpar_status st;
+	struct lpar_def d;
+
+	lpar_def_init(&d, 1, "parked", 16 * MiB, 1, "mover");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	ASSERT_OK(mvstor(self->fd, 1, b + 32 * MiB, 0, &m));
+	ASSERT_OK(lpar_get_def(self->fd, 1, &d));
+	ASSERT_TRUE(d.flags & LPAR_DEF_ORIGIN);
+	ASSERT_EQ(b + 32 * MiB, d.origin);
+	ASSERT_OK(lpar_act(self->fd, 1));
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	ASSERT_EQ(b + 32 * MiB, st.origin);
+}
