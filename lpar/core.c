@@ -394,7 +394,14 @@ err_unlock:
 	return ret;
 }
 
-static struct lpar_partition *get_part(u32 id)
+/**
+ * lpar_get_part() - look a partition up by number and hold it.
+ * @id: partition number (any value; out of range finds nothing).
+ *
+ * Return: the partition with a kobject reference (kobject_put() it), or
+ * NULL if the number is not defined.
+ */
+struct lpar_partition *lpar_get_part(u32 id)
 {
 	struct lpar_partition *p = NULL;
 
@@ -789,7 +796,7 @@ static long do_cmd(unsigned int cmd, unsigned long arg)
 	if ((cmd == LPAR_DEACT && (c.flags & ~LPAR_DEACT_FORCE)) ||
 	    (cmd != LPAR_DEACT && (c.flags || c.timeout_ms)))
 		return -EINVAL;
-	p = get_part(c.id);
+	p = lpar_get_part(c.id);
 	if (!p)
 		return -ENOENT;
 	switch (cmd) {
@@ -827,7 +834,7 @@ static long do_get_def(unsigned long arg)
 	if (d.flags)
 		return -EINVAL;
 	argsz = d.argsz;
-	p = get_part(d.id);
+	p = lpar_get_part(d.id);
 	if (!p)
 		return -ENOENT;
 	mutex_lock(&lpar_mutex);
@@ -852,7 +859,7 @@ static long do_get_status(unsigned long arg)
 	if (s.flags)
 		return -EINVAL;
 	argsz = s.argsz;
-	p = get_part(s.id);
+	p = lpar_get_part(s.id);
 	if (!p)
 		return -ENOENT;
 	memset(&s, 0, sizeof(s));
@@ -898,7 +905,7 @@ static long do_console(unsigned long arg)
 	if (c.flags)
 		return -EINVAL;
 	c.len = min_t(u32, c.len, LPAR_CONSOLE_SIZE);
-	p = get_part(c.id);
+	p = lpar_get_part(c.id);
 	if (!p)
 		return -ENOENT;
 	ret = -ENOMEM;

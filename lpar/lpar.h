@@ -184,6 +184,7 @@ int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms);
 int lpar_stop(struct lpar_partition *p);
 int lpar_resume(struct lpar_partition *p);
 void lpar_part_release(struct kobject *kobj);
+struct lpar_partition *lpar_get_part(u32 id);
 
 /* pool.c */
 int lpar_pool_init(const char *boot_pool, const char *host_pool, u64 increment);

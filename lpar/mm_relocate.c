@@ -1144,20 +1144,6 @@ static void unlock_parts(struct lpar_partition **parts, unsigned int nr)
 		mutex_unlock(&parts[j]->op_mutex);
 }
 
-static struct lpar_partition *get_part(u32 id)
-{
-	struct lpar_partition *p = NULL;
-
-	if (id >= LPAR_MAX_PARTITIONS)
-		return NULL;
-	mutex_lock(&lpar_mutex);
-	p = lpar_parts[id];
-	if (p)
-		kobject_get(&p->kobj);
-	mutex_unlock(&lpar_mutex);
-	return p;
-}
-
 static int report(struct lpar_partition *p, int ret, const char *what)
 {
 	if (ret)
@@ -1180,7 +1166,7 @@ static long ioc_mvstor(unsigned long arg)
 	chunk = chunk_bytes(m.chunk);
 	if (m.flags || !chunk)
 		return -EINVAL;
-	p = get_part(m.id);
+	p = lpar_get_part(m.id);
 	if (!p)
 		return -ENOENT;
 	ret = lock_parts(&p, 1);
@@ -1216,8 +1202,8 @@ static long ioc_exchange(unsigned long arg)
 	chunk = chunk_bytes(x.chunk);
 	if (x.flags || !chunk || x.id == x.id2)
 		return -EINVAL;
-	pp[0] = get_part(x.id);
-	pp[1] = get_part(x.id2);
+	pp[0] = lpar_get_part(x.id);
+	pp[1] = lpar_get_part(x.id2);
 	ret = -ENOENT;
 	if (!pp[0] || !pp[1])
 		goto out;
@@ -1253,7 +1239,7 @@ static long ioc_resize(unsigned long arg)
 		return ret;
 	if (r.flags)
 		return -EINVAL;
-	p = get_part(r.id);
+	p = lpar_get_part(r.id);
 	if (!p)
 		return -ENOENT;
 	ret = lock_parts(&p, 1);

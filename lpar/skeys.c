@@ -161,11 +161,7 @@ long lpar_skeys_ioctl(unsigned int cmd, unsigned long arg)
 			if (buf[i] & 0x01)
 				goto out;
 	}
-	mutex_lock(&lpar_mutex);
-	p = lpar_parts[k.id];
-	if (p)
-		kobject_get(&p->kobj);
-	mutex_unlock(&lpar_mutex);
+	p = lpar_get_part(k.id);
 	ret = -ENOENT;
 	if (!p)
 		goto out;
