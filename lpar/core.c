@@ -24,6 +24,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/preempt.h>
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -1073,6 +1074,14 @@ static int __init lpar_init(void)
 	ret = lpar_pool_init(boot_pool, host_pool, inc);
 	if (ret)
 		return ret;
+	/*
+	 * Every act creates a KVM VM and every deact destroys one; KVM flips
+	 * the preempt-notifier static key (text_poke on __schedule, with all
+	 * CPUs synchronised) whenever the first VM appears or the last goes.
+	 * Hold the key while lpar is loaded, so partitions come and go
+	 * without patching the scheduler.
+	 */
+	preempt_notifier_inc();
 	ret = lpar_storage_init();
 	if (ret)
 		goto err_pool;
@@ -1091,6 +1100,7 @@ err_sysfs:
 err_storage:
 	lpar_storage_exit();
 err_pool:
+	preempt_notifier_dec();
 	lpar_pool_exit();
 	return ret;
 }
@@ -1119,6 +1129,7 @@ static void __exit lpar_exit(void)
 	}
 	lpar_sysfs_exit();
 	lpar_storage_exit();
+	preempt_notifier_dec();
 	lpar_pool_exit();
 	pr_info("unloaded\n");
 }
