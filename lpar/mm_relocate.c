@@ -860,6 +860,27 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		goto out_unlock;
 	}
 	if (p->state == LPAR_STATE_DEACTIVATED) {
+		/* Only the definition changes: validate it as define does. */
+		u64 max_size = 0;
+		unsigned int i;
+
+		for (i = 0; i < lpar_pool.nr_ext; i++)
+			max_size = max(max_size, lpar_pool.ext[i].size);
+		if ((p->def.flags & LPAR_DEF_ORIGIN) &&
+		    !lpar_pool_find(p->def.origin, size)) {
+			ret = -ERANGE;
+			snprintf(p->reason, sizeof(p->reason),
+				 "%llu MiB at %#llx is not inside one pool extent",
+				 size >> 20, p->def.origin);
+			goto out_unlock;
+		}
+		if (size > max_size) {
+			ret = -ENOSPC;
+			snprintf(p->reason, sizeof(p->reason),
+				 "%llu MiB exceeds the largest pool extent",
+				 size >> 20);
+			goto out_unlock;
+		}
 		p->def.size = size;
 		p->size = size;
 		ret = 0;

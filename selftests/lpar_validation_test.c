@@ -760,6 +760,60 @@ TEST_F_TIMEOUT(val, overlap_active, 300)
 	EXPECT_REFUSED(self->fd, lpar_act(self->fd, 14), EBUSY);
 }
 
+#ifdef LPAR_RESIZE
+static int resize(int fd, unsigned int id, unsigned long long size)
+{
+	struct lpar_resize r = {
+		.argsz = sizeof(r),
+		.id = id,
+		.size = size,
+	};
+
+	return ioctl(fd, LPAR_RESIZE, &r) ? -errno : 0;
+}
+
+/*
+ * A deactivated partition's size can be changed with LPAR_RESIZE; the
+ * new size is validated as LPAR_DEFINE would (no act is tried after a
+ * wrong acceptance: act would then use storage outside the pool).
+ */
+TEST_F(val, resize_deactivated)
+{
+	unsigned long long inc = self->v.increment;
+	struct lpar_def d, g;
+
+	def_hello(&d, 18, "resizeMe", inc);
+	d.flags = LPAR_DEF_ORIGIN;
+	d.origin = self->ext.start + self->ext.size - inc;	/* pool end */
+	ASSERT_OK(lpar_define(self->fd, &d));
+
+	/* Would cross the end of the pool. */
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, 2 * inc),
+		       ERANGE, EINVAL, ENOSPC);
+	/* Larger than the pool, or absurd. */
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, self->pool.total + inc),
+		       ERANGE, EINVAL, ENOSPC);
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, 0xd2cc400000ULL),
+		       ERANGE, EINVAL, ENOSPC);
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, ~0ULL & ~(inc - 1)),
+		       ERANGE, EINVAL, ENOSPC);
+	/* Not a multiple of the increment, zero. */
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, inc + 4096), EINVAL);
+	EXPECT_REFUSED(self->fd, resize(self->fd, 18, 0), EINVAL);
+	ASSERT_OK(lpar_get_def(self->fd, 18, &g));
+	EXPECT_EQ(inc, g.size);
+
+	/* A first-fit partition may grow while deactivated. */
+	def_hello(&d, 19, "growMe", inc);
+	ASSERT_OK(lpar_define(self->fd, &d));
+	EXPECT_EQ(0, resize(self->fd, 19, 4 * inc));
+	ASSERT_OK(lpar_get_def(self->fd, 19, &g));
+	EXPECT_EQ(4 * inc, g.size);
+	EXPECT_REFUSED(self->fd, resize(self->fd, 19, self->pool.total + inc),
+		       ERANGE, EINVAL, ENOSPC);
+}
+#endif
+
 /* As many definitions as there are partition numbers, then no more. */
 TEST_F(val, table_full)
 {
