@@ -86,7 +86,9 @@ struct lpar_pool {
  * @mv_total: bytes to move (@lock).
  * @mv_last: result of the last move (@lock).
  * @dma_users: what can DMA into the storage (struct lpar_dma_user), which
- *	a move must quiesce and re-point (SALE); lpar_mutex.
+ *	a move must quiesce and re-point (SALE); @op_mutex, because the
+ *	callbacks may sleep for seconds and must not hold up other
+ *	partitions.
  * @gev: event pending for the guest (LPAR_SC_EVENT), @lock.
  * @inode: private inode whose mapping the runner's mmap uses, so that
  *	unmap_mapping_range() reaches only this partition's mappings.

@@ -26,6 +26,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -33,8 +34,28 @@
 #include "lpar.h"
 
 static unsigned int mv_chunk_kb = 256;
-module_param(mv_chunk_kb, uint, 0644);
-MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two)");
+
+/* Validated here, so every move can rely on a usable default chunk. */
+static int mv_chunk_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int kb;
+	int ret = kstrtouint(val, 0, &kb);
+
+	if (ret)
+		return ret;
+	if (!is_power_of_2(kb) || kb < PAGE_SIZE / 1024 || kb > SZ_2M / 1024)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = kb;
+	return 0;
+}
+
+static const struct kernel_param_ops mv_chunk_ops = {
+	.set = mv_chunk_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(mv_chunk_kb, &mv_chunk_ops, &mv_chunk_kb, 0644);
+MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two, 4..2048)");
 
 /*
  * Fault injection for the selftests: bit 0 fails SALE after the copy (the
@@ -231,7 +252,6 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 	int ret = 0;
 
 	lockdep_assert_held(&p->op_mutex);
-	mutex_lock(&lpar_mutex);
 	list_for_each_entry(u, &p->dma_users, node) {
 		int r = u->quiesce(u, timeout_ms);
 
@@ -248,7 +268,6 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 			break;
 		}
 	}
-	mutex_unlock(&lpar_mutex);
 	if (!ret && (fault_inject & 2)) {
 		strscpy(busy, "fault-inject", sizeof(busy));
 		ret = -EBUSY;
@@ -264,10 +283,9 @@ static void dma_resume(struct lpar_partition *p)
 {
 	struct lpar_dma_user *u;
 
-	mutex_lock(&lpar_mutex);
+	lockdep_assert_held(&p->op_mutex);
 	list_for_each_entry(u, &p->dma_users, node)
 		u->resume(u);
-	mutex_unlock(&lpar_mutex);
 }
 
 /* SALE: tell the I/O side where the storage is now. */
@@ -276,7 +294,7 @@ static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
 	struct lpar_dma_user *u;
 	int ret = 0;
 
-	mutex_lock(&lpar_mutex);
+	lockdep_assert_held(&p->op_mutex);
 	list_for_each_entry(u, &p->dma_users, node) {
 		ret = u->sale(u, origin);
 		if (ret) {
@@ -285,7 +303,6 @@ static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
 			break;
 		}
 	}
-	mutex_unlock(&lpar_mutex);
 	if (!ret && (fault_inject & 1) && origin != p->origin) {
 		strscpy(p->reason, "SALE failed (fault injection)",
 			sizeof(p->reason));

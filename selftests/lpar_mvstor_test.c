@@ -328,6 +328,17 @@ TEST_F_TIMEOUT(mv, bad_input_changes_nothing, 900)
 	m.flags = 1;
 	ASSERT_EQ(-1, ioctl(self->fd, LPAR_MVSTOR, &m));
 	ASSERT_EQ(EINVAL, errno);
+	/* A default chunk that no move could use is refused where it enters. */
+	{
+		int pf = open("/sys/module/lpar/parameters/mv_chunk_kb", O_WRONLY);
+
+		ASSERT_LE(0, pf);
+		ASSERT_EQ(-1, write(pf, "3", 1));
+		ASSERT_EQ(EINVAL, errno);
+		ASSERT_EQ(-1, write(pf, "4096", 4));
+		ASSERT_EQ(EINVAL, errno);
+		close(pf);
+	}
 	ASSERT_OK(lpar_snapshot(self->fd, &s1));
 	ASSERT_EQ(0, lpar_snapshot_cmp(&s0, &s1, why, sizeof(why))) TH_LOG("%s", why);
 
