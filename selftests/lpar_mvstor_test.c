@@ -56,6 +56,22 @@ FIXTURE_TEARDOWN(mv)
 	close(self->fd);
 }
 
+/* Write a module parameter in one write(2): 0 or -errno. */
+static int write_param(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 static int start_mover(int fd, unsigned int id, const char *name,
 		       unsigned long long origin, unsigned long long size)
 {
@@ -329,16 +345,9 @@ TEST_F_TIMEOUT(mv, bad_input_changes_nothing, 900)
 	ASSERT_EQ(-1, ioctl(self->fd, LPAR_MVSTOR, &m));
 	ASSERT_EQ(EINVAL, errno);
 	/* A default chunk that no move could use is refused where it enters. */
-	{
-		int pf = open("/sys/module/lpar/parameters/mv_chunk_kb", O_WRONLY);
-
-		ASSERT_LE(0, pf);
-		ASSERT_EQ(-1, write(pf, "3", 1));
-		ASSERT_EQ(EINVAL, errno);
-		ASSERT_EQ(-1, write(pf, "4096", 4));
-		ASSERT_EQ(EINVAL, errno);
-		close(pf);
-	}
+	ASSERT_EQ(-EINVAL, write_param("mv_chunk_kb", "3"));
+	ASSERT_EQ(-EINVAL, write_param("mv_chunk_kb", "4096"));
+	ASSERT_EQ(0, write_param("mv_chunk_kb", "256"));
 	ASSERT_OK(lpar_snapshot(self->fd, &s1));
 	ASSERT_EQ(0, lpar_snapshot_cmp(&s0, &s1, why, sizeof(why))) TH_LOG("%s", why);
 
