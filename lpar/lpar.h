@@ -218,6 +218,7 @@ int lpar_runner_attach(struct lpar_attach *a);
 bool lpar_runner_launched_alive(struct lpar_partition *p);
 void lpar_runner_order(struct lpar_partition *p, u32 order);
 int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms);
+u16 lpar_sc_info(struct lpar_partition *p, struct lpar_sccb *sccb);
 long lpar_runner_ioctl(struct file *file, unsigned int cmd,
 		       unsigned long arg);
 void lpar_runner_release(struct file *file);
@@ -281,6 +282,18 @@ int lpar_sysfs_init(void);
 void lpar_sysfs_exit(void);
 int lpar_sysfs_add(struct lpar_partition *p);
 void lpar_sysfs_uevent(struct lpar_partition *p);
+
+struct kobject *lpar_sysfs_root(void);
+
+/* pci_assign.c: slot table, VFIO rebinding, add_pci / rem_pci */
+int lpar_pci_init(void);
+void lpar_pci_exit(void);
+long lpar_pci_ioctl(unsigned int cmd, unsigned long arg);
+
+/* livepatch_olp.c: on-line patch */
+int lpar_olp_init(void);
+void lpar_olp_exit(void);
+long lpar_olp_ioctl(unsigned int cmd, unsigned long arg);
 
 /* uaccess helpers shared by the ioctl handlers (core.c) */
 int lpar_copy_in(void *dst, size_t ksize, size_t minsz, unsigned long arg);

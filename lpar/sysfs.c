@@ -419,6 +419,16 @@ void lpar_sysfs_uevent(struct lpar_partition *p)
  *
  * Return: 0 or a negative errno.
  */
+/**
+ * lpar_sysfs_root() - /sys/kernel/lpar, for the parts that add directories.
+ *
+ * Return: the kobject; valid between lpar_sysfs_init() and lpar_sysfs_exit().
+ */
+struct kobject *lpar_sysfs_root(void)
+{
+	return lpar_kobj;
+}
+
 int lpar_sysfs_init(void)
 {
 	int ret = -ENOMEM;

@@ -131,7 +131,9 @@ struct lpar_extent {
 /* struct lpar_def.flags */
 #define LPAR_DEF_ORIGIN		0x1U	/* @origin is explicit */
 #define LPAR_DEF_DEDICATED	0x2U	/* vCPUs on dedicated host CPUs */
-#define LPAR_DEF_FLAGS		(LPAR_DEF_ORIGIN | LPAR_DEF_DEDICATED)
+#define LPAR_DEF_PCI_CONTROL	0x4U	/* guest may add_pci / rem_pci (LPAR_SC_PCI) */
+#define LPAR_DEF_FLAGS		(LPAR_DEF_ORIGIN | LPAR_DEF_DEDICATED | \
+				 LPAR_DEF_PCI_CONTROL)
 
 #define LPAR_IMAGE_FLAT64	1	/* flat binary, started in 64-bit mode */
 
@@ -372,6 +374,11 @@ struct lpar_boot_info {
 #define LPAR_ORDER_EXIT		3	/* end the VM and exit */
 #define LPAR_ORDER_RESIZE	4	/* storage is now @size: re-map it, then ACK */
 #define LPAR_ORDER_PLACEMENT	5	/* re-read LPAR_RUNNER_INFO placement, ACK */
+#define LPAR_ORDER_SLOT_ATTACH	6	/* LPAR_RUNNER_SLOT @slot, attach it, ACK */
+#define LPAR_ORDER_SLOT_DETACH	7	/* detach @slot, close its fds, ACK */
+#define LPAR_ORDER_DMA_QUIESCE	8	/* hold BAR writes of @slot, wait idle, ACK */
+#define LPAR_ORDER_DMA_SALE	9	/* re-map all storage for @slot's DMA, ACK */
+#define LPAR_ORDER_DMA_RESUME	10	/* release held BAR writes of @slot, ACK */
 
 /**
  * struct lpar_order - LPAR_RUNNER_WAIT (partition fd): the runner's order.
@@ -385,6 +392,11 @@ struct lpar_boot_info {
  * @size: LPAR_ORDER_RESIZE: the storage size to map from now on (out).
  *	Hold the vCPUs, mmap the partition fd again at the new size,
  *	replace memslot 0 with it, unmap the old mapping, run again, ACK.
+ * @slot: LPAR_ORDER_SLOT_* and LPAR_ORDER_DMA_*: the slot concerned (out).
+ * @pad: reserved, 0.
+ *
+ * An order the runner cannot carry out is answered with LPAR_EVENT_NACK
+ * instead of LPAR_EVENT_ACK.
  */
 struct lpar_order {
 	__u32 argsz;
@@ -393,12 +405,15 @@ struct lpar_order {
 	__u32 timeout_ms;
 	__u64 seq;
 	__u64 size;
+	__u32 slot;
+	__u32 pad;
 };
 
 /* struct lpar_runner_event.event */
 #define LPAR_EVENT_ACK		1	/* order @seq carried out */
 #define LPAR_EVENT_RUNNING	2	/* all vCPUs created and started */
 #define LPAR_EVENT_CHECKSTOP	3	/* guest cannot go on: @reason says why */
+#define LPAR_EVENT_NACK		4	/* order @seq failed: @reason says why */
 
 /**
  * struct lpar_runner_event - LPAR_RUNNER_EVENT (partition fd).
@@ -456,6 +471,25 @@ struct lpar_io {
 #define LPAR_SC_EVENT		5	/* poll: out args[0]=LPAR_GEV_*, [1]=seq, [2]=size */
 #define LPAR_SC_ACK		6	/* args[0]=seq of the event carried out */
 #define LPAR_SC_METRIC		7	/* args[0]=index (0..3), args[1]=value */
+#define LPAR_SC_PCI		8	/* args[0]=LPAR_SC_PCI_*, [1]=slot, [2]=partition */
+
+/*
+ * LPAR_SC_INFO also answers args[3] = the code level of the service-call
+ * handler (LPAR_SC_LEVEL in an unpatched lpar.ko); an on-line patch that
+ * replaces the handler may answer another level.
+ */
+#define LPAR_SC_LEVEL		1
+
+/*
+ * LPAR_SC_PCI: a partition whose definition has LPAR_DEF_PCI_CONTROL asks
+ * for add_pci / rem_pci (the seed's cluster software moving a slot).  The
+ * request runs asynchronously: the call answers args[3] = request number;
+ * LPAR_SC_PCI_STATUS with args[1] = that number answers args[3] = 0 while
+ * it runs, 1 when done, or 2 + errno when it failed.
+ */
+#define LPAR_SC_PCI_ADD		1
+#define LPAR_SC_PCI_REM		2
+#define LPAR_SC_PCI_STATUS	3
 
 /* Events the manager has for the guest (LPAR_SC_EVENT). */
 #define LPAR_GEV_NONE		0
@@ -633,6 +667,253 @@ struct lpar_config {
 };
 
 /*
+ * PCI slots (issue 4).  A slot is a host PCI function lpar.ko has bound to
+ * vfio-pci; it belongs to at most one partition at a time.
+ *
+ * What a partition's guest sees (its "machine"):
+ *  - PCI configuration mechanism #1 at ports 0xcf8 / 0xcfc..0xcff, bus 0
+ *    only; slot s appears as device s, function 0 (slots 1..31).  The
+ *    runner answers these from the device it holds.
+ *  - BARs: the guest assigns them inside [LPAR_PCI_MMIO_BASE,
+ *    + LPAR_PCI_MMIO_SIZE) (memory BARs only) and enables memory decoding
+ *    in the command register; the runner maps them there.
+ *  - INTx of slot s (INTA#) is level-triggered IOAPIC input
+ *    LPAR_PCI_INTX_GSI(s), active high.
+ *  - DMA: the device's bus addresses are the partition's guest-physical
+ *    addresses; it reaches only its owner's storage (IOMMU).
+ *  - GPE0 block and PCI hot-plug registers below, answered by lpar.ko;
+ *    SCI is level-triggered IOAPIC input LPAR_SCI_GSI, active high,
+ *    asserted while GPE0_STS & GPE0_EN is non-zero.
+ */
+#define LPAR_MAX_SLOTS		32	/* slot numbers 1 .. 31 */
+#define LPAR_PCI_MMIO_BASE	0xe0000000ULL
+#define LPAR_PCI_MMIO_SIZE	0x10000000ULL
+#define LPAR_PCI_INTX_GSI(s)	(16 + ((s) - 1) % 8)
+#define LPAR_SCI_GSI		9
+
+#define LPAR_PORT_PCI_CONFIG	0xcf8	/* 0xcf8 address, 0xcfc..0xcff data */
+#define LPAR_PORT_GPE0_STS	0xafe0	/* 16 bit; write 1 to clear */
+#define LPAR_PORT_GPE0_EN	0xafe2	/* 16 bit */
+#define LPAR_PORT_PCIHP_UP	0xae00	/* 32 bit, read: insertions pending (read clears) */
+#define LPAR_PORT_PCIHP_DOWN	0xae04	/* 32 bit, read: eject requests pending (read clears) */
+#define LPAR_PORT_PCIHP_EJ	0xae08	/* 32 bit, write: bit s = slot s released */
+#define LPAR_PORT_PCIHP_RNM	0xae0c	/* 32 bit, read: slots present and enabled */
+#define LPAR_PORT_PCIHP_SEL	0xae10	/* 32 bit, bus select: only 0 */
+
+/* GPE0 status / enable bits */
+#define LPAR_GPE_PCI_HOTPLUG	0x0002	/* _E01: read UP / DOWN */
+#define LPAR_GPE_SERVICE	0x0004	/* _E02: LPAR_SC_EVENT has an event */
+
+/* struct lpar_slot.state */
+#define LPAR_SLOT_FREE		0	/* in the pool, no owner */
+#define LPAR_SLOT_ATTACHING	1	/* add_pci in progress */
+#define LPAR_SLOT_ASSIGNED	2	/* owned and attached to the runner */
+#define LPAR_SLOT_REMOVING	3	/* rem_pci: eject requested */
+#define LPAR_SLOT_DISABLED	4	/* owned, enable 0: no access */
+
+#define LPAR_SLOT_NAME_LEN	16	/* "dddd:bb:dd.f" */
+#define LPAR_DRIVER_LEN		32
+
+/**
+ * struct lpar_slot - LPAR_SLOT_ADD / LPAR_SLOT_INFO: one slot table entry.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @slot: slot number (LPAR_SLOT_ADD: 0 = the lowest free one; out: the
+ *	number given); LPAR_SLOT_INFO: in.
+ * @owner: owning partition, or LPAR_SLOT_NO_OWNER (out).
+ * @state: LPAR_SLOT_* (out).
+ * @enable: 1 while the owner may use the device (out).
+ * @bdf: host PCI address, "dddd:bb:dd.f" (LPAR_SLOT_ADD: in; out).
+ * @vendor: PCI vendor ID (out).
+ * @device: PCI device ID (out).
+ * @group: host IOMMU group number (out).
+ * @driver: host driver bound before the slot was made (out; "" if none);
+ *	restored by LPAR_SLOT_REMOVE.
+ */
+struct lpar_slot {
+	__u32 argsz;
+	__u32 flags;
+	__u32 slot;
+	__u32 owner;
+	__u32 state;
+	__u32 enable;
+	char bdf[LPAR_SLOT_NAME_LEN];
+	__u16 vendor;
+	__u16 device;
+	__u32 group;
+	char driver[LPAR_DRIVER_LEN];
+};
+
+#define LPAR_SLOT_NO_OWNER	0xffffffffU
+
+/* struct lpar_slot_cmd.flags */
+#define LPAR_PCI_FORCE		0x1U	/* rem_pci: take it even if the guest did not release it */
+
+/**
+ * struct lpar_slot_cmd - LPAR_SLOT_REMOVE, LPAR_PCI_ADD, LPAR_PCI_REM,
+ *	LPAR_SLOT_ENABLE.
+ * @argsz: size of the struct passed.
+ * @flags: LPAR_PCI_FORCE (LPAR_PCI_REM only), else 0.
+ * @slot: slot number.
+ * @id: partition number (LPAR_PCI_ADD / LPAR_PCI_REM; LPAR_SLOT_ENABLE:
+ *	must be the owner).
+ * @value: LPAR_SLOT_ENABLE: the new enable flag (0 or 1); else 0.
+ * @timeout_ms: LPAR_PCI_REM: how long the guest has to release the device
+ *	(0 = the module's pci_eject_timeout_ms); else 0.
+ */
+struct lpar_slot_cmd {
+	__u32 argsz;
+	__u32 flags;
+	__u32 slot;
+	__u32 id;
+	__u32 value;
+	__u32 timeout_ms;
+};
+
+/**
+ * struct lpar_runner_slot - LPAR_RUNNER_SLOT (partition fd): obtain a slot.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @slot: slot number (in).
+ * @fd: an O_CLOEXEC fd of the slot's VFIO group (out); only the owning
+ *	partition's runner gets it, only while the slot is enabled.  Set a
+ *	container of the runner's own, map the whole storage for DMA
+ *	(IOVA = guest-physical address) and get the device fd by @bdf.
+ * @group: host IOMMU group number (out).
+ * @bdf: the device's host name for VFIO_GROUP_GET_DEVICE_FD (out).
+ * @vendor: PCI vendor ID (out).
+ * @device: PCI device ID (out).
+ * @pad: reserved, 0.
+ */
+struct lpar_runner_slot {
+	__u32 argsz;
+	__u32 flags;
+	__u32 slot;
+	__s32 fd;
+	__u32 group;
+	char bdf[LPAR_SLOT_NAME_LEN];
+	__u16 vendor;
+	__u16 device;
+	__u32 pad;
+};
+
+/**
+ * struct lpar_runner_sci - LPAR_RUNNER_SCI (partition fd): the SCI line.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @trigger_fd: eventfd registered with KVM_IRQFD for LPAR_SCI_GSI with
+ *	KVM_IRQFD_FLAG_RESAMPLE; the module signals it to assert SCI.
+ * @resample_fd: that irqfd's resample eventfd; the module re-asserts SCI
+ *	when the guest's EOI finds GPE0_STS & GPE0_EN still non-zero.
+ *
+ * Register it once, before LPAR_EVENT_RUNNING.
+ */
+struct lpar_runner_sci {
+	__u32 argsz;
+	__u32 flags;
+	__s32 trigger_fd;
+	__s32 resample_fd;
+};
+
+/*
+ * On-line patch (issue 5).  The patch file format is described in
+ * Documentation/lpar/olp.rst; LPAR_OLP_LOAD takes the whole file.
+ */
+#define LPAR_OLP_MAX_ENTRIES	64
+#define LPAR_OLP_MAX_FILE	(1U << 20)
+#define LPAR_OLP_SYM_LEN	64
+
+/* struct lpar_olp_status.flags (out) */
+#define LPAR_OLP_K0		0x1U	/* start requested */
+#define LPAR_OLP_K1		0x2U	/* in progress */
+#define LPAR_OLP_LOADED		0x4U	/* a patch is loaded */
+
+/**
+ * struct lpar_olp_load - LPAR_OLP_LOAD: load (validate, resolve) a patch.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @len: bytes at @data_ptr (at most LPAR_OLP_MAX_FILE).
+ * @pad: reserved, 0.
+ * @data_ptr: user pointer to the patch file's contents.
+ */
+struct lpar_olp_load {
+	__u32 argsz;
+	__u32 flags;
+	__u32 len;
+	__u32 pad;
+	__u64 data_ptr;
+};
+
+/**
+ * struct lpar_olp_cmd - LPAR_OLP_APPLY, LPAR_OLP_REVERT, LPAR_OLP_UNLOAD,
+ *	LPAR_OLP_CALIBRATE.
+ * @argsz: size of the struct passed.
+ * @flags: must be 0.
+ * @timeout_ms: how long the stack check may retry before the command is
+ *	aborted (0 = the module's olp_timeout_ms).
+ * @count: LPAR_OLP_CALIBRATE: empty stop_machine calls to make (1..1000).
+ * @window_ns: the stop window of the command (out; CALIBRATE: median).
+ * @applied: entries applied after the command (out).
+ * @mismatches: entries whose old data did not match (out).
+ */
+struct lpar_olp_cmd {
+	__u32 argsz;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 count;
+	__u64 window_ns;
+	__u32 applied;
+	__u32 mismatches;
+};
+
+/**
+ * struct lpar_olp_entry_status - one entry of the loaded patch.
+ * @target: lpar.ko symbol.
+ * @offset: offset into it.
+ * @length: bytes of old / new data.
+ * @kind: LPAR_OLP_FUNC or LPAR_OLP_DATA.
+ * @applied: 1 once applied.
+ * @mismatch: 1 if the last apply found the old data different.
+ * @pad: reserved, 0.
+ */
+struct lpar_olp_entry_status {
+	char target[LPAR_OLP_SYM_LEN];
+	__u32 offset;
+	__u32 length;
+	__u32 kind;
+	__u8 applied;
+	__u8 mismatch;
+	__u16 pad;
+};
+
+#define LPAR_OLP_FUNC		1	/* redirect a function (ftrace) */
+#define LPAR_OLP_DATA		2	/* replace bytes of lpar.ko's writable data */
+
+/**
+ * struct lpar_olp_status - LPAR_OLP_STATUS: K0/K1 and the loaded patch.
+ * @argsz: size of the struct passed.
+ * @flags: LPAR_OLP_K0 | LPAR_OLP_K1 | LPAR_OLP_LOADED (out).
+ * @name: the loaded patch's name (out).
+ * @nr_entries: entries in the loaded patch (out).
+ * @nr_max: room at @entries_ptr, in struct lpar_olp_entry_status (in).
+ * @entries_ptr: user pointer, or 0.
+ * @last_window_ns: stop window of the last apply or revert (out).
+ * @last_result: errno of the last apply or revert, 0 on success (out).
+ * @pad: reserved, 0.
+ */
+struct lpar_olp_status {
+	__u32 argsz;
+	__u32 flags;
+	char name[LPAR_OLP_SYM_LEN];
+	__u32 nr_entries;
+	__u32 nr_max;
+	__u64 entries_ptr;
+	__u64 last_window_ns;
+	__s32 last_result;
+	__u32 pad;
+};
+
+/*
  * The ioctl numbers do not encode the struct size: the structs grow at
  * their end and carry their size in argsz (as VFIO does), so a number
  * stays the same for old and new binaries.
@@ -659,11 +940,25 @@ struct lpar_config {
 #define LPAR_EXCHANGE		_IO(LPAR_IOC_MAGIC, 0x10)
 #define LPAR_RESIZE		_IO(LPAR_IOC_MAGIC, 0x11)
 #define LPAR_CONFIG_APPLY	_IO(LPAR_IOC_MAGIC, 0x12)
+#define LPAR_SLOT_ADD		_IO(LPAR_IOC_MAGIC, 0x13)
+#define LPAR_SLOT_REMOVE	_IO(LPAR_IOC_MAGIC, 0x14)
+#define LPAR_SLOT_INFO		_IO(LPAR_IOC_MAGIC, 0x15)
+#define LPAR_PCI_ADD		_IO(LPAR_IOC_MAGIC, 0x16)
+#define LPAR_PCI_REM		_IO(LPAR_IOC_MAGIC, 0x17)
+#define LPAR_SLOT_ENABLE	_IO(LPAR_IOC_MAGIC, 0x18)
+#define LPAR_OLP_LOAD		_IO(LPAR_IOC_MAGIC, 0x20)
+#define LPAR_OLP_APPLY		_IO(LPAR_IOC_MAGIC, 0x21)
+#define LPAR_OLP_REVERT		_IO(LPAR_IOC_MAGIC, 0x22)
+#define LPAR_OLP_STATUS		_IO(LPAR_IOC_MAGIC, 0x23)
+#define LPAR_OLP_UNLOAD		_IO(LPAR_IOC_MAGIC, 0x24)
+#define LPAR_OLP_CALIBRATE	_IO(LPAR_IOC_MAGIC, 0x25)
 
 /* partition fd (runner) */
 #define LPAR_RUNNER_INFO	_IO(LPAR_IOC_MAGIC, 0x40)
 #define LPAR_RUNNER_WAIT	_IO(LPAR_IOC_MAGIC, 0x41)
 #define LPAR_RUNNER_EVENT	_IO(LPAR_IOC_MAGIC, 0x42)
 #define LPAR_IO			_IO(LPAR_IOC_MAGIC, 0x43)
+#define LPAR_RUNNER_SLOT	_IO(LPAR_IOC_MAGIC, 0x44)
+#define LPAR_RUNNER_SCI		_IO(LPAR_IOC_MAGIC, 0x45)
 
 #endif /* _UAPI_LINUX_LPAR_H */
