@@ -420,7 +420,7 @@ void lpar_sysfs_uevent(struct lpar_partition *p)
  * Return: 0 or a negative errno.
  */
 /**
- * lpar_sysfs_root() - /sys/kernel/lpar, for the parts that add directories.
+ * lpar_sysfs_root() - the lpar directory in sysfs, for parts that add theirs.
  *
  * Return: the kobject; valid between lpar_sysfs_init() and lpar_sysfs_exit().
  */
