@@ -415,11 +415,6 @@ void lpar_sysfs_uevent(struct lpar_partition *p)
 }
 
 /**
- * lpar_sysfs_init() - create /sys/kernel/lpar.
- *
- * Return: 0 or a negative errno.
- */
-/**
  * lpar_sysfs_root() - the lpar directory in sysfs, for parts that add theirs.
  *
  * Return: the kobject; valid between lpar_sysfs_init() and lpar_sysfs_exit().
@@ -429,6 +424,11 @@ struct kobject *lpar_sysfs_root(void)
 	return lpar_kobj;
 }
 
+/**
+ * lpar_sysfs_init() - create /sys/kernel/lpar.
+ *
+ * Return: 0 or a negative errno.
+ */
 int lpar_sysfs_init(void)
 {
 	int ret = -ENOMEM;
