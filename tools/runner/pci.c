@@ -47,6 +47,14 @@ enum {
 #define EDU_DMA_CMD		0x98
 #define EDU_DMA_RUN		0x1
 
+static unsigned long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
 static long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
@@ -536,6 +544,7 @@ static void slot_teardown(struct runner *r, struct pci_slot *s)
 static int slot_attach(struct runner *r, struct pci_slot *s, char *why,
 		       size_t len)
 {
+	unsigned long long t0 = now_ms();
 	struct lpar_runner_slot rs;
 	__u32 v;
 
@@ -590,22 +599,14 @@ static int slot_attach(struct runner *r, struct pci_slot *s, char *why,
 		goto fail;
 	s->attached = true;
 	__atomic_or_fetch(&r->pci_attached, 1U << s->num, __ATOMIC_RELEASE);
-	log_info("slot %u: attached %s (%04x:%04x, IOMMU group %u), INTx %s",
+	log_info("slot %u: attached %s (%04x:%04x, IOMMU group %u), INTx %s, %llu ms",
 		 s->num, s->bdf, s->vendor, s->device, s->group,
-		 s->irq_pin ? "on" : "none");
+		 s->irq_pin ? "on" : "none", now_ms() - t0);
 	return 0;
 fail:
 	vfio_intx_disable(r, s);
 	vfio_close(r, s);
 	return -1;
-}
-
-static unsigned long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -650,6 +651,8 @@ static int slot_wait_idle(struct runner *r, struct pci_slot *s, char *why,
 static int slot_quiesce(struct runner *r, struct pci_slot *s, char *why,
 			size_t len)
 {
+	unsigned long long t0 = now_ms();
+
 	pthread_mutex_lock(&s->lock);
 	set_quiesced(r, s, true);
 	bars_update(r, s);	/* BAR accesses trap from now on */
@@ -662,12 +665,15 @@ static int slot_quiesce(struct runner *r, struct pci_slot *s, char *why,
 		pthread_mutex_unlock(&s->lock);
 		return -1;
 	}
+	log_debug("slot %u: DMA quiesced after %llu ms", s->num,
+		  now_ms() - t0);
 	return 0;
 }
 
 static int slot_sale(struct runner *r, struct pci_slot *s, char *why,
 		     size_t len)
 {
+	unsigned long long t0 = now_ms();
 	int ret;
 
 	pthread_mutex_lock(&s->lock);
@@ -675,6 +681,9 @@ static int slot_sale(struct runner *r, struct pci_slot *s, char *why,
 	if (!ret)
 		ret = vfio_dma_map(r, s, why, len);
 	pthread_mutex_unlock(&s->lock);
+	if (!ret)
+		log_debug("slot %u: DMA re-mapped (SALE) in %llu ms", s->num,
+			  now_ms() - t0);
 	return ret;
 }
 

@@ -286,6 +286,8 @@ void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s)
 {
 	struct runner *r = v->r;
 
+	log_debug("vCPU %u: BAR write to slot %u held (DMA quiesced)",
+		  v->index, s->num);
 	pthread_mutex_lock(&r->lock);
 	while ((s->quiesced || r->hold) && !r->exiting) {
 		if (!v->held) {
