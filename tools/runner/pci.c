@@ -429,7 +429,7 @@ bool pci_port_io(struct vcpu *v, __u16 port, unsigned int size, bool out,
 	if (out)
 		memcpy(&val, data, size);
 	/* Enabled, bus 0, function 0, a slot, no extended register bits. */
-	if (!(addr & 0x80000000U) || (addr & 0x7f0f0700U) || !dev ||
+	if (!(addr & 0x80000000U) || (addr & 0x7fff0700U) || !dev ||
 	    off + size > 256 || !slot_is_attached(r, dev))
 		goto none;
 	s = &r->slots[dev];
@@ -494,7 +494,8 @@ again:
 				continue;
 			if (is_write && s->quiesced) {
 				pthread_mutex_unlock(&s->lock);
-				vcpu_wait_slot(v, s);
+				if (vcpu_wait_slot(v, s))
+					return true;	/* exiting: dropped */
 				goto again;
 			}
 			if (vfio_bar_rw(s, i, gpa - b->addr, data, len,

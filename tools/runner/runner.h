@@ -203,7 +203,7 @@ int vfio_bar_rw(struct pci_slot *s, unsigned int bar, __u64 off, void *buf,
 		unsigned int len, bool write);
 
 /* vcpu.c */
-void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s);
+int vcpu_wait_slot(struct vcpu *v, struct pci_slot *s);
 int vcpus_start(struct runner *r, char *why, size_t why_len);
 void vcpus_go(struct runner *r);
 int vcpus_hold(struct runner *r);

@@ -280,11 +280,12 @@ static void *vcpu_thread(void *arg)
 /*
  * A guest write to a BAR of slot @s while its DMA is quiesced: wait,
  * out of KVM_RUN, until DMA_RESUME (or detach).  A STOP meanwhile finds
- * this vCPU held.
+ * this vCPU held.  -1 when the runner is ending (the write is dropped).
  */
-void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s)
+int vcpu_wait_slot(struct vcpu *v, struct pci_slot *s)
 {
 	struct runner *r = v->r;
+	int ret;
 
 	log_debug("vCPU %u: BAR write to slot %u held (DMA quiesced)",
 		  v->index, s->num);
@@ -297,7 +298,9 @@ void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s)
 		pthread_cond_wait(&r->vcpu_cond, &r->lock);
 	}
 	v->held = false;
+	ret = r->exiting ? -1 : 0;
 	pthread_mutex_unlock(&r->lock);
+	return ret;
 }
 
 /* Called with r->lock held. */
