@@ -225,7 +225,7 @@ fi
 for t in $tests; do
 	[ -x "$st/$t" ] || fail_case "$t: not built (make selftests)"
 done
-for g in hello pattern probe spin crash smp mover; do
+for g in hello pattern probe spin crash smp mover hotplug dmaloop; do
 	[ -f "$st/guest/$g.bin" ] || note "guest $g.bin not built"
 done
 if ! load_module; then
