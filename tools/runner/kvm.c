@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -116,8 +117,8 @@ static int kvm_get_cpuid(struct runner *r, char *why, size_t len)
 	return 0;
 }
 
-static int set_memslot(struct runner *r, __u32 slot, __u64 gpa, __u64 size,
-		       void *hva, char *why, size_t len)
+int kvm_set_memslot(struct runner *r, __u32 slot, __u64 gpa, __u64 size,
+		    void *hva, char *why, size_t len)
 {
 	struct kvm_userspace_memory_region mr = {
 		.slot = slot,
@@ -148,21 +149,21 @@ int kvm_map_storage(struct runner *r, void *mem, __u64 size, char *why,
 	__u8 *hva = mem;
 
 	while (r->nr_slots) {
-		if (set_memslot(r, r->nr_slots - 1, 0, 0, NULL, why, len))
+		if (kvm_set_memslot(r, r->nr_slots - 1, 0, 0, NULL, why, len))
 			return -1;
 		r->nr_slots--;
 	}
 	if (size <= RUNNER_HOLE_START) {
-		if (set_memslot(r, 0, 0, size, hva, why, len))
+		if (kvm_set_memslot(r, 0, 0, size, hva, why, len))
 			return -1;
 		r->nr_slots = 1;
 		return 0;
 	}
-	if (set_memslot(r, 0, 0, RUNNER_HOLE_START, hva, why, len))
+	if (kvm_set_memslot(r, 0, 0, RUNNER_HOLE_START, hva, why, len))
 		return -1;
 	r->nr_slots = 1;
 	if (size > RUNNER_HOLE_END) {
-		if (set_memslot(r, 1, RUNNER_HOLE_END, size - RUNNER_HOLE_END,
+		if (kvm_set_memslot(r, 1, RUNNER_HOLE_END, size - RUNNER_HOLE_END,
 				hva + RUNNER_HOLE_END, why, len))
 			return -1;
 		r->nr_slots = 2;
@@ -330,4 +331,81 @@ int kvm_setup(struct runner *r, char *why, size_t len)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Connect eventfd @fd to IOAPIC input @gsi (level, with @resample_fd
+ * signalled at the guest's EOI when it is >= 0), or disconnect it.
+ */
+int kvm_irqfd(struct runner *r, int fd, int resample_fd, __u32 gsi,
+	      bool deassign, char *why, size_t len)
+{
+	struct kvm_irqfd irqfd;
+
+	memset(&irqfd, 0, sizeof(irqfd));
+	irqfd.fd = fd;
+	irqfd.gsi = gsi;
+	if (deassign) {
+		irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	} else if (resample_fd >= 0) {
+		irqfd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		irqfd.resamplefd = resample_fd;
+	}
+	if (ioctl(r->vm_fd, KVM_IRQFD, &irqfd) < 0) {
+		snprintf(why, len, "KVM_IRQFD(gsi %u%s): %s", gsi,
+			 deassign ? ", deassign" : "", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The SCI: a level-triggered irqfd with resample on LPAR_SCI_GSI whose
+ * two eventfds the module signals and watches (LPAR_RUNNER_SCI).  A
+ * module without the ioctl (ENOTTY) leaves the partition without SCI.
+ */
+int kvm_setup_sci(struct runner *r, char *why, size_t len)
+{
+	struct lpar_runner_sci sci;
+	int trigger, resample;
+	char tmp[LPAR_REASON_LEN];
+
+	r->sci_trigger = -1;
+	r->sci_resample = -1;
+	trigger = eventfd(0, EFD_CLOEXEC);
+	resample = eventfd(0, EFD_CLOEXEC);
+	if (trigger < 0 || resample < 0) {
+		snprintf(why, len, "SCI: eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	if (kvm_irqfd(r, trigger, resample, LPAR_SCI_GSI, false, why, len))
+		goto fail;
+	memset(&sci, 0, sizeof(sci));
+	sci.argsz = sizeof(sci);
+	sci.trigger_fd = trigger;
+	sci.resample_fd = resample;
+	if (ioctl(r->pfd, LPAR_RUNNER_SCI, &sci) < 0) {
+		if (errno == ENOTTY) {
+			log_info("module has no LPAR_RUNNER_SCI: no SCI for this partition");
+			kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp,
+				  sizeof(tmp));
+			close(trigger);
+			close(resample);
+			return 0;
+		}
+		snprintf(why, len, "LPAR_RUNNER_SCI: %s", strerror(errno));
+		kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp,
+				  sizeof(tmp));
+		goto fail;
+	}
+	r->sci_trigger = trigger;
+	r->sci_resample = resample;
+	log_debug("SCI on GSI %u", LPAR_SCI_GSI);
+	return 0;
+fail:
+	if (trigger >= 0)
+		close(trigger);
+	if (resample >= 0)
+		close(resample);
+	return -1;
 }

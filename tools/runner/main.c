@@ -295,6 +295,9 @@ static int storage_resize(struct runner *r, __u64 size, char *why,
 	munmap(r->mem, r->info.size);
 	r->mem = mem;
 	r->info.size = size;
+	/* Devices' DMA reaches the storage at its new size. */
+	if (pci_storage_resized(r, why, len))
+		goto out;
 	ret = 0;
 out:
 	if (!was_held)
@@ -324,6 +327,24 @@ static int placement_update(struct runner *r, char *why, size_t len)
 	r->info.cpumask = info.cpumask;
 	r->info.weight = info.weight;
 	return vcpus_place(r, why, len);
+}
+
+static const char *order_name(__u32 order)
+{
+	switch (order) {
+	case LPAR_ORDER_SLOT_ATTACH:
+		return "attach";
+	case LPAR_ORDER_SLOT_DETACH:
+		return "detach";
+	case LPAR_ORDER_DMA_QUIESCE:
+		return "DMA quiesce";
+	case LPAR_ORDER_DMA_SALE:
+		return "DMA SALE";
+	case LPAR_ORDER_DMA_RESUME:
+		return "DMA resume";
+	default:
+		return "?";
+	}
 }
 
 /* The control loop: wait for orders, carry them out, acknowledge. */
@@ -388,6 +409,23 @@ static void __attribute__((noreturn)) control_loop(struct runner *r)
 			}
 			runner_event(r, LPAR_EVENT_ACK, 0, o.seq, NULL);
 			break;
+		case LPAR_ORDER_SLOT_ATTACH:
+		case LPAR_ORDER_SLOT_DETACH:
+		case LPAR_ORDER_DMA_QUIESCE:
+		case LPAR_ORDER_DMA_SALE:
+		case LPAR_ORDER_DMA_RESUME:
+			log_debug("order %llu: %s slot %u",
+				  (unsigned long long)o.seq,
+				  order_name(o.order), o.slot);
+			if (pci_order(r, &o, why, sizeof(why))) {
+				log_err("order %llu: %s slot %u: %s",
+					(unsigned long long)o.seq,
+					order_name(o.order), o.slot, why);
+				runner_event(r, LPAR_EVENT_NACK, 0, o.seq, why);
+				break;
+			}
+			runner_event(r, LPAR_EVENT_ACK, 0, o.seq, NULL);
+			break;
 		case LPAR_ORDER_EXIT:
 			log_debug("order %llu: exit",
 				  (unsigned long long)o.seq);
@@ -427,8 +465,9 @@ int main(int argc, char **argv)
 	if (attach(r, why, sizeof(why)))
 		setup_failed(r, why);
 	t[1] = now_us();
+	pci_init(r);
 	if (get_info(r, why, sizeof(why)) || map_storage(r, why, sizeof(why)) ||
-	    kvm_setup(r, why, sizeof(why)))
+	    kvm_setup(r, why, sizeof(why)) || kvm_setup_sci(r, why, sizeof(why)))
 		setup_failed(r, why);
 	t[2] = now_us();
 	if (vcpus_start(r, why, sizeof(why)))

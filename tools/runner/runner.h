@@ -36,7 +36,67 @@ enum runner_exit {
 /* LPAR_RUNNER_WAIT timeout (ms, the module accepts at most 1000). */
 #define RUNNER_WAIT_MS		500
 
+/* LPAR_ORDER_DMA_QUIESCE: how long a device may take to go idle (ms). */
+#define RUNNER_QUIESCE_TIMEOUT_MS	3000
+/* ... and how long a device we cannot ask is given (ms). */
+#define RUNNER_QUIESCE_GRACE_MS		200
+
+/* KVM memslots of slot s's BAR b: above the storage's (0 and 1). */
+#define RUNNER_BAR_MEMSLOT(s, b)	(8 + (s) * 8 + (b))
+
+#define PCI_NUM_BARS		6
+
 struct runner;
+
+/* One BAR of an attached slot (see pci.c). */
+struct pci_bar {
+	__u64 size;		/* 0: not implemented (or an I/O BAR) */
+	__u32 flags;		/* the low, read-only bits of the BAR */
+	bool is64;		/* 64-bit memory BAR: the next BAR is its top */
+	bool upper;		/* the top half of the previous 64-bit BAR */
+	__u64 addr;		/* the guest's programmed base */
+	/* the VFIO region */
+	__u64 reg_offset;
+	__u64 reg_size;
+	__u32 reg_flags;
+	void *map;		/* mmap of the region, NULL if not mmap-able */
+	__u64 slot_gpa;		/* memslot in place at this address ... */
+	bool slotted;		/* ... when true */
+};
+
+/*
+ * A PCI slot of the partition as its runner holds it.  @lock serialises
+ * the vCPUs' config / BAR accesses with the control thread's orders;
+ * @quiesced is read and written under r->lock (the vCPUs wait on
+ * r->vcpu_cond for it, like for a STOP).
+ */
+struct pci_slot {
+	pthread_mutex_t lock;
+	unsigned int num;
+	bool attached;
+	bool quiesced;		/* DMA_QUIESCE .. DMA_RESUME (r->lock) */
+	int group_fd;
+	int container_fd;
+	int device_fd;
+	bool kvm_vfio;		/* group registered with the kvm-vfio device */
+	char bdf[LPAR_SLOT_NAME_LEN];
+	__u16 vendor;
+	__u16 device;
+	__u32 group;
+	__u32 dev_flags;	/* VFIO_DEVICE_FLAGS_* */
+	__u64 cfg_offset;	/* VFIO config region */
+	__u64 cfg_size;
+	struct pci_bar bars[PCI_NUM_BARS];
+	__u16 command;		/* the guest's command register */
+	__u8 cfg_virt[256];	/* PCI_CFG_*: how each config byte is served */
+	__u8 cap_next[256];	/* virtual "next" pointers (MSI/MSI-X hidden) */
+	__u8 cap_first;		/* virtual capabilities pointer (0x34) */
+	__u8 irq_pin;		/* INTA# .. INTD#, 0: none */
+	int intx_trigger;	/* eventfds of the INTx irqfd, -1 if none */
+	int intx_resample;
+	/* DMA: the storage ranges mapped in the container */
+	__u64 dma_size;		/* storage size mapped, 0 if none */
+};
 
 struct vcpu {
 	struct runner *r;
@@ -74,6 +134,14 @@ struct runner {
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[LPAR_MAX_VCPUS];
 
+	/* PCI (pci.c, vfio.c) */
+	__u32 pci_address;		/* 0xcf8 (atomic) */
+	__u32 pci_attached;		/* bit s: slot s attached (atomic) */
+	struct pci_slot slots[LPAR_MAX_SLOTS];
+	int kvm_vfio_fd;		/* the kvm-vfio device, -1 if none */
+	int sci_trigger;		/* LPAR_RUNNER_SCI eventfds, -1 if none */
+	int sci_resample;
+
 	pthread_mutex_t lock;
 	pthread_cond_t vcpu_cond;	/* vCPUs wait here while held/parked */
 	pthread_cond_t ctl_cond;	/* the control thread waits here */
@@ -98,7 +166,44 @@ int kvm_setup(struct runner *r, char *why, size_t why_len);
 int kvm_map_storage(struct runner *r, void *mem, __u64 size, char *why,
 		    size_t why_len);
 
+/* kvm.c (continued) */
+int kvm_set_memslot(struct runner *r, __u32 slot, __u64 gpa, __u64 size,
+		    void *hva, char *why, size_t why_len);
+int kvm_irqfd(struct runner *r, int fd, int resample_fd, __u32 gsi,
+	      bool deassign, char *why, size_t why_len);
+int kvm_setup_sci(struct runner *r, char *why, size_t why_len);
+
+/* pci.c */
+void pci_init(struct runner *r);
+bool pci_port_io(struct vcpu *v, __u16 port, unsigned int size, bool out,
+		 __u8 *data);
+bool pci_mmio(struct vcpu *v, __u64 gpa, unsigned int len, bool is_write,
+	      __u8 *data);
+int pci_order(struct runner *r, const struct lpar_order *o, char *why,
+	      size_t why_len);
+int pci_storage_resized(struct runner *r, char *why, size_t why_len);
+bool pci_order_is_slot(__u32 order);
+
+/* vfio.c */
+int vfio_open(struct runner *r, struct pci_slot *s, int group_fd, char *why,
+	      size_t why_len);
+void vfio_close(struct runner *r, struct pci_slot *s);
+int vfio_dma_map(struct runner *r, struct pci_slot *s, char *why,
+		 size_t why_len);
+int vfio_dma_unmap(struct runner *r, struct pci_slot *s, char *why,
+		   size_t why_len);
+int vfio_intx_enable(struct runner *r, struct pci_slot *s, char *why,
+		     size_t why_len);
+void vfio_intx_disable(struct runner *r, struct pci_slot *s);
+int vfio_cfg_read(struct pci_slot *s, unsigned int off, unsigned int size,
+		  __u32 *val);
+int vfio_cfg_write(struct pci_slot *s, unsigned int off, unsigned int size,
+		   __u32 val);
+int vfio_bar_rw(struct pci_slot *s, unsigned int bar, __u64 off, void *buf,
+		unsigned int len, bool write);
+
 /* vcpu.c */
+void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s);
 int vcpus_start(struct runner *r, char *why, size_t why_len);
 void vcpus_go(struct runner *r);
 int vcpus_hold(struct runner *r);

@@ -127,6 +127,9 @@ static int vcpu_io(struct vcpu *v)
 	}
 	p = (__u8 *)run + run->io.data_offset;
 	for (i = 0; i < count; i++, p += size) {
+		/* PCI configuration mechanism #1 is the runner's own. */
+		if (pci_port_io(v, run->io.port, size, out, p))
+			continue;
 		memset(&io, 0, sizeof(io));
 		io.argsz = sizeof(io);
 		io.flags = out ? LPAR_IO_WRITE : 0;
@@ -176,7 +179,11 @@ static int vcpu_handle_exit(struct vcpu *v)
 	case KVM_EXIT_IO:
 		return vcpu_io(v);
 	case KVM_EXIT_MMIO:
-		/* Not storage: reads return all ones, writes are dropped. */
+		if (run->mmio.len <= sizeof(run->mmio.data) &&
+		    pci_mmio(v, run->mmio.phys_addr, run->mmio.len,
+			     run->mmio.is_write, run->mmio.data))
+			return 0;
+		/* Not storage nor a BAR: reads all ones, writes dropped. */
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 		return 0;
@@ -268,6 +275,29 @@ static void *vcpu_thread(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+/*
+ * A guest write to a BAR of slot @s while its DMA is quiesced: wait,
+ * out of KVM_RUN, until DMA_RESUME (or detach).  A STOP meanwhile finds
+ * this vCPU held.
+ */
+void vcpu_wait_slot(struct vcpu *v, struct pci_slot *s)
+{
+	struct runner *r = v->r;
+
+	log_debug("vCPU %u: BAR write to slot %u held (DMA quiesced)",
+		  v->index, s->num);
+	pthread_mutex_lock(&r->lock);
+	while ((s->quiesced || r->hold) && !r->exiting) {
+		if (!v->held) {
+			v->held = true;
+			pthread_cond_broadcast(&r->ctl_cond);
+		}
+		pthread_cond_wait(&r->vcpu_cond, &r->lock);
+	}
+	v->held = false;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* Called with r->lock held. */
