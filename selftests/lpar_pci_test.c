@@ -246,6 +246,7 @@ static int slot_table_cmp(const struct slot_table *a,
 }
 
 static struct slot_table tab_before, tab_after;
+static struct lpar_status st_dummy;
 static char tab_why[512];
 
 /*
@@ -719,6 +720,11 @@ TEST_F_TIMEOUT(pci, slot_remove_restores_host_driver, 300)
 	if (!self->nic[0])
 		SKIP(return, "no e1000e (8086:10d3) in this machine");
 	pci_driver(self->nic, before, sizeof(before));
+	if (!before[0]) {
+		/* The VM has no udev: give the NIC its driver first. */
+		if (system("modprobe e1000e >/dev/null 2>&1") == 0)
+			pci_driver(self->nic, before, sizeof(before));
+	}
 	if (!before[0])
 		SKIP(return, "%s has no host driver bound", self->nic);
 	ASSERT_OK(slot_add(fd, self->nic, 0, &s));
@@ -794,6 +800,43 @@ TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
 	ASSERT_OK(pci_rem(fd, slot, PART_A));
 	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
 	EXPECT_EQ(0, metric_of(fd, PART_A, M_ERR));
+}
+
+/*
+ * A guest that ignores the eject request: rem_pci times out and nothing
+ * changes; --force takes the device anyway, and it works elsewhere.
+ */
+TEST_F_TIMEOUT(pci, rem_timeout_and_force, 600)
+{
+	int fd = self->fd;
+	struct lpar_def d;
+	struct lpar_slot s;
+	unsigned int slot;
+	__u64 t0;
+
+	lpar_def_init(&d, PART_A, "PCIDEAF", 16 * MiB, 1, "spin");
+	ASSERT_EQ(0, lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 1));
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_B, "PCIB", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	t0 = now_ms();
+	SLOT_REFUSED(fd, slot_cmd(fd, LPAR_PCI_REM, slot, PART_A, 0, 0, 1500),
+		     ETIMEDOUT);
+	EXPECT_LE(1400, now_ms() - t0);		/* it did wait */
+	ASSERT_OK(slot_info(fd, slot, &s));
+	EXPECT_EQ(PART_A, s.owner);
+	EXPECT_EQ(LPAR_SLOT_ASSIGNED, s.state);
+	/* Forced: the slot is free at once and usable by B. */
+	ASSERT_OK(slot_cmd(fd, LPAR_PCI_REM, slot, PART_A, LPAR_PCI_FORCE, 0, 1500));
+	ASSERT_OK(slot_info(fd, slot, &s));
+	EXPECT_EQ(LPAR_SLOT_FREE, s.state);
+	EXPECT_EQ(LPAR_SLOT_NO_OWNER, s.owner);
+	ASSERT_OK(pci_add(fd, slot, PART_B));
+	ASSERT_METRIC(fd, PART_B, M_DMA, 1, T_GUEST_MS);
+	EXPECT_EQ(0, metric_of(fd, PART_B, M_ERR));
+	/* A is still running (it never noticed). */
+	ASSERT_OK(lpar_status(fd, PART_A, &st_dummy));
+	EXPECT_EQ(LPAR_STATE_OPERATING, st_dummy.state);
 }
 
 /* Bad input: a clear errno and nothing changed. */
