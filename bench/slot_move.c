@@ -21,7 +21,9 @@
  * guest, not two: the guest-visible work is the same eject + insertion.
  *
  * Prints: bench: slot_move value=X baseline=Y ratio=R target=1 unit=ms
- * (medians).  Exit 1 if a side could not be measured (no fake numbers).
+ * (medians).  Before each run both sides are left SETTLE_MS (untimed) to
+ * finish what the previous insertion started: our guest its DMA round
+ * trip, the Linux guest its uevent processing.  Exit 1 if a side could not be measured (no fake numbers).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -200,21 +202,27 @@ static int slot_cmd(int fd, unsigned long req, unsigned int slot,
 	return ioctl(fd, req, &c) ? -errno : 0;
 }
 
-static __u64 ins_metric(int fd, unsigned int id, struct lpar_status *st)
+static __u64 metric_n(int fd, unsigned int id, unsigned int n,
+		       struct lpar_status *st)
 {
 	if (lpar_status(fd, id, st) < 0)
 		return ~0ULL;
-	return st->guest_metric[0];
+	return st->guest_metric[n];
 }
 
-/* Wait until @id's insertion metric exceeds @m0; 0 or -1. */
-static int wait_ack(int fd, unsigned int id, __u64 m0)
+static __u64 ins_metric(int fd, unsigned int id, struct lpar_status *st)
+{
+	return metric_n(fd, id, 0, st);
+}
+
+/* Wait until @id's metric @n exceeds @m0; 0 or -1. */
+static int wait_metric(int fd, unsigned int id, unsigned int n, __u64 m0)
 {
 	__u64 end = now_ns() + ACK_TIMEOUT_MS * NSEC_PER_MSEC, m;
 	struct lpar_status st;
 
 	for (;;) {
-		m = ins_metric(fd, id, &st);
+		m = metric_n(fd, id, n, &st);
 		if (m == ~0ULL) {
 			perror("slot_move: LPAR_GET_STATUS");
 			return -1;
@@ -235,6 +243,27 @@ static int wait_ack(int fd, unsigned int id, __u64 m0)
 		}
 		sleep_us(200);
 	}
+}
+
+/* The insertion metric: device configured. */
+static int wait_ack(int fd, unsigned int id, __u64 m0)
+{
+	return wait_metric(fd, id, 0, m0);
+}
+
+/*
+ * Untimed, between runs: the guest has also finished the DMA round trip
+ * it does after each insertion (it would hold up the next eject), and
+ * both sides get SETTLE_MS of quiet.
+ */
+#define SETTLE_MS	300
+
+static int settle(int fd, unsigned int id, __u64 d0)
+{
+	int r = wait_metric(fd, id, 1, d0);
+
+	sleep_us(SETTLE_MS * 1000);
+	return r;
 }
 
 static int start_part(int fd, unsigned int id, const char *name)
@@ -269,7 +298,7 @@ static __u64 lpar_side(void)
 	struct lpar_slot s = { .argsz = sizeof(s) };
 	struct lpar_status st;
 	unsigned int i, from = ID_A, to = ID_B, k;
-	__u64 m0, t0, t1, med = 0;
+	__u64 m0, d0, t0, t1, med = 0;
 	int fd, r;
 
 	fd = lpar_open();
@@ -286,13 +315,15 @@ static __u64 lpar_side(void)
 		goto out;
 	}
 	m0 = ins_metric(fd, ID_A, &st);
+	d0 = metric_n(fd, ID_A, 1, &st);
 	r = slot_cmd(fd, LPAR_PCI_ADD, s.slot, ID_A);
-	if (r || wait_ack(fd, ID_A, m0)) {
+	if (r || wait_ack(fd, ID_A, m0) || settle(fd, ID_A, d0)) {
 		fprintf(stderr, "slot_move: first add to A: %s\n", strerror(-r));
 		goto out_slot;
 	}
 	for (i = 0; i < opt.runs; i++) {
 		m0 = ins_metric(fd, to, &st);
+		d0 = metric_n(fd, to, 1, &st);
 		t0 = now_ns();
 		r = slot_cmd(fd, LPAR_PCI_REM, s.slot, from);
 		t1 = now_ns();
@@ -311,6 +342,8 @@ static __u64 lpar_side(void)
 			goto out_slot;
 		t[i] = now_ns() - t0;
 		rem[i] = t1 - t0;
+		if (settle(fd, to, d0))
+			goto out_slot;
 		k = from;
 		from = to;
 		to = k;
@@ -577,6 +610,7 @@ static __u64 qemu_side(void)
 		goto out;
 	}
 	for (i = 0; i < opt.runs; i++) {
+		sleep_us(SETTLE_MS * 1000);
 		t0 = now_ns();
 		if (qmp_cmd(&qmp, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"edu0\"}}\n") ||
 		    wait_line(&qmp, "DEVICE_DELETED", "edu0", ACK_TIMEOUT_MS, NULL, 0)) {
