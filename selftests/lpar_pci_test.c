@@ -245,6 +245,30 @@ static int slot_table_cmp(const struct slot_table *a,
 	return 0;
 }
 
+/* /sys/kernel/lpar/slots/N/<attr> equals @want. */
+static int slot_attr_is(unsigned int slot, const char *attr, const char *want,
+			char *got, size_t len)
+{
+	char rel[64];
+	int r;
+
+	snprintf(rel, sizeof(rel), "slots/%u/%s", slot, attr);
+	r = sysfs_read(rel, got, len);
+	if (r < 0)
+		return r;
+	return strcmp(got, want) ? -EINVAL : 0;
+}
+
+#define EXPECT_SLOT_ATTR(slot, attr, want) do {				\
+	char __g[64] = "";						\
+	int __r = slot_attr_is((slot), (attr), (want), __g, sizeof(__g));\
+	if (__r) {							\
+		TH_LOG("sysfs slots/%u/%s: '%s' (%s), want '%s'", (slot),\
+		       (attr), __g, errname(__r), (want));		\
+		_metadata->passed = 0;					\
+	}								\
+} while (0)
+
 static struct slot_table tab_before, tab_after;
 static struct lpar_status st_dummy;
 static char tab_why[512];
@@ -553,7 +577,7 @@ TEST_F_TIMEOUT(pci, move_between_running_partitions, 900)
 	int fd = self->fd;
 	struct lpar_status a, b, a2, b2;
 	struct lpar_slot s;
-	char drv[64], where[PATH_MAX];
+	char drv[64], where[PATH_MAX], rel[64];
 	unsigned int slot;
 
 	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
@@ -565,11 +589,17 @@ TEST_F_TIMEOUT(pci, move_between_running_partitions, 900)
 	EXPECT_EQ(0, b.guest_metric[M_INS]);
 
 	/* add_pci to A. */
+	EXPECT_SLOT_ATTR(slot, "state", "free");
+	EXPECT_SLOT_ATTR(slot, "owner", "none");
+	EXPECT_SLOT_ATTR(slot, "bdf", self->edu);
 	ASSERT_OK(pci_add(fd, slot, PART_A));
 	ASSERT_OK(slot_info(fd, slot, &s));
 	EXPECT_EQ(PART_A, s.owner);
 	EXPECT_EQ(LPAR_SLOT_ASSIGNED, s.state);
 	EXPECT_EQ(1, s.enable);
+	EXPECT_SLOT_ATTR(slot, "state", "assigned");
+	EXPECT_SLOT_ATTR(slot, "owner", "20");
+	EXPECT_SLOT_ATTR(slot, "enable", "1");
 	ASSERT_METRIC(fd, PART_A, M_INS, 1, T_GUEST_MS);
 	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
 	ASSERT_REPORT(fd, PART_A, LPAR_REPORT_PASS, 1, T_GUEST_MS);
@@ -589,17 +619,23 @@ TEST_F_TIMEOUT(pci, move_between_running_partitions, 900)
 	EXPECT_OK(lpar_wait_console(fd, PART_A, "released, eject 1",
 				    lpar_ms(10000)));
 
-	/* add_pci to B: the same there. */
+	/* add_pci to B, through the sysfs command file: the same there. */
 	ASSERT_OK(lpar_status(fd, PART_A, &a));
-	ASSERT_OK(pci_add(fd, slot, PART_B));
+	snprintf(rel, sizeof(rel), "slots/%u/pci_add", slot);
+	ASSERT_OK(sysfs_write(rel, "21"));
 	ASSERT_OK(slot_info(fd, slot, &s));
 	EXPECT_EQ(PART_B, s.owner);
 	EXPECT_EQ(LPAR_SLOT_ASSIGNED, s.state);
 	ASSERT_METRIC(fd, PART_B, M_INS, 1, T_GUEST_MS);
 	ASSERT_METRIC(fd, PART_B, M_DMA, 1, T_GUEST_MS);
 	ASSERT_REPORT(fd, PART_B, LPAR_REPORT_PASS, 1, T_GUEST_MS);
-	ASSERT_OK(pci_rem(fd, slot, PART_B));
+	EXPECT_SLOT_ATTR(slot, "owner", "21");
+	/* A sysfs rem by the wrong partition is refused like the ioctl. */
+	snprintf(rel, sizeof(rel), "slots/%u/pci_rem", slot);
+	EXPECT_EQ(-EPERM, sysfs_write(rel, "20"));
+	ASSERT_OK(sysfs_write(rel, "21"));
 	EXPECT_EQ(1, metric_of(fd, PART_B, M_EJ));
+	EXPECT_SLOT_ATTR(slot, "state", "free");
 
 	/* Both ran throughout and neither saw an error. */
 	ASSERT_OK(lpar_wait_heartbeats(fd, PART_A, a.heartbeats + 2,
