@@ -23,7 +23,8 @@
  * Prints: bench: slot_move value=X baseline=Y ratio=R target=1 unit=ms
  * (medians).  Before each run both sides are left SETTLE_MS (untimed) to
  * finish what the previous insertion started: our guest its DMA round
- * trip, the Linux guest its uevent processing.  Exit 1 if a side could not be measured (no fake numbers).
+ * trip, the Linux guest its uevent processing.  Exit 1 if a side could
+ * not be measured (no fake numbers).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -91,7 +92,7 @@ static int read_hex(const char *path, unsigned int *v)
 
 	if (!f)
 		return -1;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
+	ok = !!fgets(buf, sizeof(buf), f);
 	fclose(f);
 	if (!ok)
 		return -1;
@@ -417,9 +418,10 @@ static int make_initramfs(const char *path)
 	if (!f)
 		return -1;
 	b = fopen(opt.busybox, "r");
-	if (!b || fseek(b, 0, SEEK_END) || (n = ftell(b)) <= 0 ||
-	    fseek(b, 0, SEEK_SET) || !(bb = malloc(n)) ||
-	    fread(bb, 1, n, b) != (size_t)n) {
+	n = b && !fseek(b, 0, SEEK_END) ? ftell(b) : -1;
+	if (n > 0)
+		bb = malloc(n);
+	if (!bb || fseek(b, 0, SEEK_SET) || fread(bb, 1, n, b) != (size_t)n) {
 		fprintf(stderr, "slot_move: cannot read %s (busybox-static)\n",
 			opt.busybox);
 		ret = -1;
@@ -674,15 +676,32 @@ int main(int argc, char **argv)
 			if (opt.runs < 1 || opt.runs > MAX_RUNS)
 				usage();
 			break;
-		case 'g': opt.guest = optarg; break;
-		case 'k': opt.kernel = optarg; break;
-		case 'b': opt.busybox = optarg; break;
-		case 'q': opt.qemu = optarg; break;
-		case 'w': opt.workdir = optarg; break;
-		case 't': opt.target = atof(optarg); break;
-		case 'L': opt.lpar_only = true; break;
-		case 'Q': opt.qemu_only = true; break;
-		default: usage();
+		case 'g':
+			opt.guest = optarg;
+			break;
+		case 'k':
+			opt.kernel = optarg;
+			break;
+		case 'b':
+			opt.busybox = optarg;
+			break;
+		case 'q':
+			opt.qemu = optarg;
+			break;
+		case 'w':
+			opt.workdir = optarg;
+			break;
+		case 't':
+			opt.target = atof(optarg);
+			break;
+		case 'L':
+			opt.lpar_only = true;
+			break;
+		case 'Q':
+			opt.qemu_only = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!opt.guest && !opt.qemu_only)

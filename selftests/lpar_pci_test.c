@@ -50,7 +50,7 @@ static int read_hex(const char *path, unsigned int *v)
 
 	if (!f)
 		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
+	ok = !!fgets(buf, sizeof(buf), f);
 	fclose(f);
 	if (!ok)
 		return -EIO;
@@ -383,7 +383,10 @@ static int sysfs_find(const char *dir, const char *value, int depth,
 	struct stat sb;
 	int found = 0;
 
-	if (depth > 4 || !(d = opendir(dir)))
+	if (depth > 4)
+		return 0;
+	d = opendir(dir);
+	if (!d)
 		return 0;
 	while (!found && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -679,12 +682,10 @@ TEST_F_TIMEOUT(pci, only_owner_gets_the_device, 900)
 	slot = ADD_EDU();
 	snprintf(path, sizeof(path), "/dev/vfio/%d", pci_group(self->edu));
 	gfd = open(path, O_RDWR);
-	EXPECT_GT(0, gfd) TH_LOG("%s opened beside lpar while a slot is free", path);
-	if (gfd < 0) {
-		EXPECT_EQ(EBUSY, errno) TH_LOG("open %s: %s", path, strerror(errno));
-	} else {
+	r = gfd < 0 ? -errno : 0;
+	if (gfd >= 0)
 		close(gfd);
-	}
+	EXPECT_EQ(-EBUSY, r) TH_LOG("open %s beside lpar: %s", path, errname(r));
 
 	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
 	ASSERT_EQ(0, start_guest(_metadata, fd, PART_B, "PCIB", "hotplug", 16 * MiB));
@@ -824,7 +825,7 @@ TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
 		ASSERT_OK(lpar_status(fd, PART_A, &st));
 		EXPECT_EQ(0, st.guest_metric[M_ERR]);
 		EXPECT_NE(LPAR_REPORT_FAIL, st.report_code);
-		TH_LOG("move %u to 0x%llx: %llu bytes in %llu ms, %llu round trips during and after",
+		TH_LOG("move %u to 0x%llx: %llu bytes in %llu ms, %llu round trips since",
 		       k, origin, (unsigned long long)m.res.bytes,
 		       (unsigned long long)m.res.time_ns / 1000000,
 		       (unsigned long long)st.guest_metric[M_DMA] - dma0);

@@ -96,19 +96,20 @@ struct slot {
 	u64 bar;
 	u64 bar_size;
 	u64 round;
-	volatile u32 irq_seen;	/* edu interrupt status bits seen by INTx */
+	u32 irq_seen;		/* edu interrupt status bits seen by INTx */
 };
 
 static struct slot slots[LPAR_MAX_SLOTS];
-static volatile u32 ticks;
-static volatile u32 pend_up, pend_down;
-static volatile u32 sci_count, intx_count;
+/* Written by the interrupt handlers: READ_ONCE / WRITE_ONCE elsewhere. */
+static u32 ticks;
+static u32 pend_up, pend_down;
+static u32 sci_count, intx_count;
 static u64 m_ins, m_dma, m_err, m_ej;
 static u32 part_id;
 static u64 mem_size;
 
-static u8 buf_src[BUF] __attribute__((aligned(4096)));
-static u8 buf_dst[BUF] __attribute__((aligned(4096)));
+static u8 buf_src[BUF] __aligned(4096);
+static u8 buf_dst[BUF] __aligned(4096);
 
 static inline u64 pat(u64 seed, u64 a)
 {
@@ -174,9 +175,17 @@ static void intx(u32 gsi)
 #define INTX(n)								\
 static __attribute__((interrupt)) void intx_##n(struct irq_frame *f)	\
 {									\
-	intx(16 + n);							\
+	intx(16 + (n));							\
 }
-INTX(0) INTX(1) INTX(2) INTX(3) INTX(4) INTX(5) INTX(6) INTX(7)
+
+INTX(0)
+INTX(1)
+INTX(2)
+INTX(3)
+INTX(4)
+INTX(5)
+INTX(6)
+INTX(7)
 
 static const irq_handler_t intx_handlers[8] = {
 	intx_0, intx_1, intx_2, intx_3, intx_4, intx_5, intx_6, intx_7,
@@ -201,15 +210,15 @@ static u32 dma_xfer(u32 s, u64 src, u64 dst, u32 to_ram)
 	mmio_wr64(sl->bar + EDU_DMA_CNT, XFER);
 	mmio_wr64(sl->bar + EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_IRQ |
 		  (to_ram ? EDU_DMA_TO_RAM : 0));
-	t0 = ticks;
+	t0 = READ_ONCE(ticks);
 	for (;;) {
 		irq_disable();
-		if (sl->irq_seen & EDU_IRQ_DMA) {
+		if (READ_ONCE(sl->irq_seen) & EDU_IRQ_DMA) {
 			sl->irq_seen &= ~EDU_IRQ_DMA;
 			irq_enable();
 			break;
 		}
-		if (ticks - t0 > DMA_TICKS) {
+		if (READ_ONCE(ticks) - t0 > DMA_TICKS) {
 			irq_enable();
 			cmd = mmio_rd64(sl->bar + EDU_DMA_CMD);
 			if (!(cmd & EDU_DMA_RUN) &&
@@ -237,8 +246,8 @@ static int dma_round(u32 s, u64 src, u64 dst)
 	u32 e;
 
 	for (i = 0; i < XFER; i += 8) {
-		*(volatile u64 *)(src + i) = pat(seed, i);
-		*(volatile u64 *)(dst + i) = ~pat(seed, i);
+		st64(src + i, pat(seed, i));
+		st64(dst + i, ~pat(seed, i));
 	}
 	e = dma_xfer(s, src, EDU_BUF, 0);
 	if (!e)
@@ -250,12 +259,12 @@ static int dma_round(u32 s, u64 src, u64 dst)
 		return -1;
 	}
 	for (i = 0; i < XFER; i += 8) {
-		v = *(volatile u64 *)(dst + i);
+		v = ld64(dst + i);
 		if (v != pat(seed, i)) {
 			error(E_VERIFY, s, "DMA data wrong", dst + i, v);
 			return -1;
 		}
-		v = *(volatile u64 *)(src + i);
+		v = ld64(src + i);
 		if (v != pat(seed, i)) {
 			error(E_SRC, s, "DMA source changed", src + i, v);
 			return -1;
@@ -340,7 +349,7 @@ static void insert(u32 s)
 	m_ins++;
 	metric(0, m_ins);
 	gprintf("lpar: " GUEST ": slot %u configured: BAR0 0x%llx (%u KiB), INTx GSI %u, insertion %llu\n",
-		s, base, size >> 10, LPAR_PCI_INTX_GSI(s), m_ins);
+		s, base, size >> 10, (u32)LPAR_PCI_INTX_GSI(s), m_ins);
 	if (dma_round(s, (u64)buf_src, (u64)buf_dst))
 		return;
 	gprintf("lpar: " GUEST ": slot %u DMA round trip verified (%llu)\n",
@@ -402,7 +411,7 @@ static void dma_continuous(u32 s, u64 lo, u64 hi)
 
 	if (old) {
 		for (i = 0; i < XFER; i += 8) {
-			v = *(volatile u64 *)(dst + i);
+			v = ld64(dst + i);
 			if (v != pat(old, i)) {
 				error(E_KEEP, s, "an earlier DMA result changed",
 				      dst + i, v);
@@ -465,10 +474,10 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 
 	for (;;) {
 		irq_disable();
-		up = pend_up;
-		down = pend_down;
-		pend_up = 0;
-		pend_down = 0;
+		up = READ_ONCE(pend_up);
+		down = READ_ONCE(pend_down);
+		WRITE_ONCE(pend_up, 0);
+		WRITE_ONCE(pend_down, 0);
 		irq_enable();
 		for (s = 1; s < LPAR_MAX_SLOTS; s++)
 			if (down & (1U << s))
@@ -485,16 +494,16 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 				busy = 1;
 			}
 		}
-		if (ticks - last_hb >= HB_TICKS) {
-			last_hb = ticks;
+		if (READ_ONCE(ticks) - last_hb >= HB_TICKS) {
+			last_hb = READ_ONCE(ticks);
 			sc_heartbeat(++hb);
 		}
-		if (ticks - last_probe >= PROBE_TICKS) {
-			last_probe = ticks;
+		if (READ_ONCE(ticks) - last_probe >= PROBE_TICKS) {
+			last_probe = READ_ONCE(ticks);
 			probe();
 		}
 		irq_disable();
-		if (!busy && !pend_up && !pend_down)
+		if (!busy && !READ_ONCE(pend_up) && !READ_ONCE(pend_down))
 			safe_halt();
 		else
 			irq_enable();

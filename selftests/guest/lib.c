@@ -279,9 +279,9 @@ struct idt_gate {
 	u16 off1;
 	u32 off2;
 	u32 zero;
-} __attribute__((packed));
+} __packed;
 
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __aligned(16);
 
 static void set_gate(u8 vector, u64 addr)
 {
@@ -306,25 +306,44 @@ static void exception(u32 vector, const struct irq_frame *f, u64 err)
 	u64 cr2;
 
 	asm volatile("mov %%cr2, %0" : "=r"(cr2));
-	gprintf("lpar: exception %u at rip 0x%llx error 0x%llx cr2 0x%llx\n",
+	gprintf("lpar: vector %u at rip 0x%llx error 0x%llx cr2 0x%llx\n",
 		vector, f->rip, err, cr2);
-	fail_stop(0xE0000000UL | vector << 16, "guest exception");
+	fail_stop(0xE0000000UL | vector << 16, "guest took a CPU exception");
 }
 
 #define EXC(n)								\
 static __attribute__((interrupt)) void exc_##n(struct irq_frame *f)	\
 {									\
-	exception(n, f, 0);						\
+	exception((n), f, 0);						\
 }
+
 #define EXC_ERR(n)							\
 static __attribute__((interrupt)) void exc_##n(struct irq_frame *f,	\
 						 unsigned long err)	\
 {									\
-	exception(n, f, err);						\
+	exception((n), f, err);						\
 }
-EXC(0) EXC(1) EXC(2) EXC(3) EXC(4) EXC(5) EXC(6) EXC(7) EXC_ERR(8) EXC(9)
-EXC_ERR(10) EXC_ERR(11) EXC_ERR(12) EXC_ERR(13) EXC_ERR(14) EXC(15) EXC(16)
-EXC_ERR(17) EXC(18) EXC(19)
+
+EXC(0)
+EXC(1)
+EXC(2)
+EXC(3)
+EXC(4)
+EXC(5)
+EXC(6)
+EXC(7)
+EXC_ERR(8)
+EXC(9)
+EXC_ERR(10)
+EXC_ERR(11)
+EXC_ERR(12)
+EXC_ERR(13)
+EXC_ERR(14)
+EXC(15)
+EXC(16)
+EXC_ERR(17)
+EXC(18)
+EXC(19)
 
 static __attribute__((interrupt)) void spurious_irq(struct irq_frame *f)
 {
@@ -348,7 +367,7 @@ void idt_init(void)
 	struct {
 		u16 limit;
 		u64 base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (u64)idt };
+	} __packed idtr = { sizeof(idt) - 1, (u64)idt };
 	unsigned int v;
 
 	for (v = 0; v < 256; v++) {

@@ -15,6 +15,11 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 
 #define NULL ((void *)0)
+#define __packed	__attribute__((packed))
+#define __aligned(x)	__attribute__((aligned(x)))
+/* Shared with interrupt handlers: one plain access each. */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sccb_buf {

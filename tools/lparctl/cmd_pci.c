@@ -64,7 +64,8 @@ static int slot_cmd(const struct ctx *ctx, unsigned long req, __u32 slot,
 static int parse_slot(const struct ctx *ctx, const char *arg, __u32 *slot)
 {
 	if (parse_u32(arg, 1, LPAR_MAX_SLOTS - 1, slot))
-		return usage_error(ctx, "bad SLOT '%s': give a slot number 1..%u ('lparctl slot list' shows them)",
+		return usage_error(ctx,
+				   "bad SLOT '%s': give a slot number 1..%u ('lparctl slot list' shows them)",
 				   arg, LPAR_MAX_SLOTS - 1);
 	return 0;
 }
@@ -196,9 +197,12 @@ static int pci_fail(const struct ctx *ctx, int err, const char *what,
 		return part_fail(ctx, err, what, def,
 				 "slot %u does not exist; 'lparctl slot add BDF' makes one",
 				 slot);
+	case EALREADY:
+		return part_fail(ctx, err, what, def,
+				 "slot %u already belongs to %s (partition %u): nothing to do",
+				 slot, def->name, def->id);
 	case EBUSY:
 	case EEXIST:
-	case EALREADY:
 		return part_fail(ctx, err, what, def,
 				 "slot %u is owned by a partition or being moved; 'lparctl slot show %u' tells which",
 				 slot, slot);
@@ -251,7 +255,8 @@ static int slot_add(struct ctx *ctx, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (!parse_bdf(argv[optind], bdf, sizeof(bdf)))
-		return usage_error(ctx, "bad BDF '%s': give a PCI address like 0000:00:03.0 ('lspci -D')",
+		return usage_error(ctx,
+				   "bad BDF '%s': give a PCI address like 0000:00:03.0 ('lspci -D')",
 				   argv[optind]);
 	ret = open_device(ctx);
 	if (ret)
@@ -463,7 +468,7 @@ int cmd_slot(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*run)(struct ctx *, int, char **);
+		int (*run)(struct ctx *ctx, int argc, char **argv);
 	} sub[] = {
 		{ "add", slot_add }, { "remove", slot_remove },
 		{ "list", slot_list }, { "show", slot_show },
