@@ -1068,7 +1068,8 @@ static int lpar_slot_add(const char *bdf, u32 nr, struct lpar_slot *out)
 			pci_name(pdev), nr, LPAR_MAX_SLOTS - 1, ret);
 		goto err_put;
 	}
-	if (pdev->subordinate || pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+	if (pdev->subordinate || pdev->hdr_type != PCI_HEADER_TYPE_NORMAL ||
+	    (pdev->class >> 16) == PCI_BASE_CLASS_BRIDGE) {
 		ret = -EINVAL;
 		pr_info("slot add %s: bridges cannot be slots (%d)\n",
 			pci_name(pdev), ret);
