@@ -372,10 +372,11 @@ static void eject(u32 s)
 		pci_cfg_wr16(s, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
 		sl->present = 0;
 	}
-	io_out32(LPAR_PORT_PCIHP_EJ, 1U << s);
+	/* Counted before the acknowledgment: rem_pci returns on it. */
 	m_ej++;
 	metric(3, m_ej);
 	gprintf("lpar: " GUEST ": slot %u released, eject %llu\n", s, m_ej);
+	io_out32(LPAR_PORT_PCIHP_EJ, 1U << s);
 }
 
 /* Is a configured slot still accessible?  Log the changes. */
