@@ -67,4 +67,14 @@ else
 	rc=1
 fi
 
+# Slot move between running partitions (rem + add until the guest has
+# configured it), against QEMU device_del + device_add of the same edu
+# passed through with vfio-pci to a nested Linux guest (ACPI hot-plug).
+if [ -e "$TREE/selftests/guest/hotplug.bin" ]; then
+	"$BENCH/slot_move" --runs "$RUNS" --guest "$TREE/selftests/guest/hotplug.bin" || rc=1
+else
+	echo "run_all: no selftests/guest/hotplug.bin (make selftests): slot_move not measured" >&2
+	rc=1
+fi
+
 exit $rc

@@ -4,8 +4,9 @@
  *
  * Locking, outermost first:
  *  - lpar_partition.op_mutex serializes the long commands on one partition
- *    (act, deact, stop, resume), which wait for the runner without holding
- *    anything else;
+ *    (act, deact, stop, resume, add_pci, rem_pci), which wait for the
+ *    runner without holding anything else;
+ *  - the slot table's slot_mutex (pci_assign.c);
  *  - lpar_mutex protects the partition table, every definition and state,
  *    and the pool's ownership map (derived from the partitions' storage);
  *  - lpar_partition.lock (a spinlock) protects what the runner's fast paths
@@ -339,6 +340,7 @@ void lpar_part_release(struct kobject *kobj)
 	if (p->inode)
 		iput(p->inode);
 	put_pid(p->launched);
+	lpar_pci_part_free(p);
 	vfree(p->con);
 	kfree(p);
 }
@@ -366,6 +368,7 @@ static int do_define(unsigned long arg)
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->wq);
 	INIT_DELAYED_WORK(&p->watchdog, lpar_watchdog_fn);
+	lpar_pci_part_init(p);
 	p->state = LPAR_STATE_DEACTIVATED;
 
 	mutex_lock(&lpar_mutex);
@@ -605,6 +608,7 @@ int lpar_act(struct lpar_partition *p)
 	ret = act_reserve(p);
 	if (ret)
 		goto out;
+	lpar_gpe_reset(p);
 	lpar_pool_scrub(p->ext, p->origin, p->size, true);
 	lpar_pool_mark_dirty(p->ext, p->origin, p->size);
 	ret = lpar_storage_load(p);
@@ -648,6 +652,7 @@ err:
 			mutex_unlock(&lpar_mutex);
 			goto out;
 		}
+		lpar_pci_part_end(p);
 		release_storage(p);
 		mutex_lock(&lpar_mutex);
 		p->gen++;
@@ -698,6 +703,8 @@ int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms)
 		mutex_unlock(&lpar_mutex);
 		goto out;
 	}
+	/* Devices first: none may DMA into storage given to someone else. */
+	lpar_pci_part_end(p);
 	release_storage(p);
 	mutex_lock(&lpar_mutex);
 	p->gen++;
@@ -1005,6 +1012,8 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return do_get_status(arg);
 	case LPAR_CONSOLE_READ:
 		return do_console(arg);
+	case LPAR_SLOT_INFO:
+		return lpar_pci_ioctl(cmd, arg);
 	case LPAR_DEFINE:
 	case LPAR_UNDEFINE:
 	case LPAR_ACT:
@@ -1019,6 +1028,11 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_EXCHANGE:
 	case LPAR_RESIZE:
 	case LPAR_CONFIG_APPLY:
+	case LPAR_SLOT_ADD:
+	case LPAR_SLOT_REMOVE:
+	case LPAR_PCI_ADD:
+	case LPAR_PCI_REM:
+	case LPAR_SLOT_ENABLE:
 		break;
 	default:
 		return -ENOTTY;
@@ -1040,6 +1054,12 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_RESIZE:
 	case LPAR_CONFIG_APPLY:
 		return lpar_relocate_ioctl(cmd, arg);
+	case LPAR_SLOT_ADD:
+	case LPAR_SLOT_REMOVE:
+	case LPAR_PCI_ADD:
+	case LPAR_PCI_REM:
+	case LPAR_SLOT_ENABLE:
+		return lpar_pci_ioctl(cmd, arg);
 	default:
 		return do_cmd(cmd, arg);
 	}
@@ -1088,13 +1108,18 @@ static int __init lpar_init(void)
 	ret = lpar_sysfs_init();
 	if (ret)
 		goto err_storage;
-	ret = misc_register(&lpar_misc);
+	ret = lpar_pci_init();
 	if (ret)
 		goto err_sysfs;
+	ret = misc_register(&lpar_misc);
+	if (ret)
+		goto err_pci;
 	pr_info("loaded: %llu MiB of main storage in %u extent(s), increment %llu KiB\n",
 		lpar_pool.total >> 20, lpar_pool.nr_ext, inc >> 10);
 	return 0;
 
+err_pci:
+	lpar_pci_exit();
 err_sysfs:
 	lpar_sysfs_exit();
 err_storage:
@@ -1110,6 +1135,8 @@ static void __exit lpar_exit(void)
 	unsigned int i;
 
 	misc_deregister(&lpar_misc);
+	/* Slots back to their host drivers before the partitions go. */
+	lpar_pci_exit();
 	/*
 	 * Every runner held /dev/lpar or a partition fd, so none is left;
 	 * a failed partition may still own storage, which is scrubbed here.

@@ -8,6 +8,7 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -21,6 +22,45 @@
 struct pid;
 struct inode;
 struct lpar_move;
+struct eventfd_ctx;
+struct lpar_pci_req;
+
+/**
+ * struct lpar_gpe - a partition's GPE0 block, PCI hot-plug registers, SCI.
+ * @lock: protects the registers and the eventfd pointers; innermost (no
+ *	lock is taken inside it).  A spinlock: the resample wake-up runs
+ *	under the eventfd's wait-queue lock.
+ * @sts: GPE0 status (LPAR_GPE_*), write 1 to clear.
+ * @en: GPE0 enable.
+ * @up: insertions not yet read by the guest (bit s = slot s).
+ * @down: eject requests not yet read by the guest.
+ * @ej: slots the guest released (EJ writes) since the last eject request.
+ * @present: slots assigned to the partition and enabled (RNM).
+ * @sci_mutex: held while @trigger is signalled or replaced; outside @lock.
+ * @trigger: the runner's SCI irqfd (LPAR_RUNNER_SCI), or NULL.
+ * @resample: that irqfd's resample eventfd, or NULL.
+ * @wait: our entry on @resample's wait queue.
+ * @pt: the poll table that hooks @wait.
+ * @inject: asserts SCI again after a resample (not from the wake-up:
+ *	eventfd_signal() may not nest in another eventfd's wake-up).
+ * @asserts: times SCI was signalled (debugging, sysfs).
+ */
+struct lpar_gpe {
+	spinlock_t lock;		/* see above */
+	u16 sts;
+	u16 en;
+	u32 up;
+	u32 down;
+	u32 ej;
+	u32 present;
+	struct mutex sci_mutex;		/* see above */
+	struct eventfd_ctx *trigger;
+	struct eventfd_ctx *resample;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	struct work_struct inject;
+	u64 asserts;
+};
 
 /**
  * struct lpar_pool_extent - one physically contiguous piece of main storage.
@@ -90,6 +130,12 @@ struct lpar_pool {
  *	callbacks may sleep for seconds and must not hold up other
  *	partitions.
  * @gev: event pending for the guest (LPAR_SC_EVENT), @lock.
+ * @gpe: GPE block and SCI (gpe_emul.c).
+ * @pci_work: takes the slots of a partition whose runner went away back
+ *	into the pool (pci_assign.c).
+ * @pci_gone_gen: the activation whose runner went away (@pci_work).
+ * @pci_reqs: the guest's LPAR_SC_PCI requests, newest first (@lock).
+ * @pci_req_seq: number of the last LPAR_SC_PCI request (@lock).
  * @inode: private inode whose mapping the runner's mmap uses, so that
  *	unmap_mapping_range() reaches only this partition's mappings.
  * @gen: activation generation; a partition fd only works for its own.
@@ -101,8 +147,10 @@ struct lpar_pool {
  * @lock: protects the fields below, the console ring and the storage
  *	placement as read by the fault handler.  Innermost lock.
  * @order: pending order (LPAR_ORDER_*), LPAR_ORDER_NONE if none.
+ * @order_slot: the slot of a pending LPAR_ORDER_SLOT_* / LPAR_ORDER_DMA_*.
  * @order_seq: sequence number of the last order given.
  * @acked_seq: last order the runner acknowledged.
+ * @nacked_seq: last order the runner answered with LPAR_EVENT_NACK.
  * @last_wait: jiffies of the runner's last LPAR_RUNNER_WAIT.
  * @wq: woken on orders, acks, attach, runner events and runner exit.
  * @watchdog: checks that the runner keeps answering.
@@ -139,6 +187,11 @@ struct lpar_partition {
 	} gev;
 	u64 resize_to;
 	struct inode *inode;
+	struct lpar_gpe gpe;
+	struct work_struct pci_work;
+	u64 pci_gone_gen;
+	struct list_head pci_reqs;
+	u64 pci_req_seq;
 
 	u64 gen;
 	u64 token;
@@ -149,8 +202,10 @@ struct lpar_partition {
 
 	spinlock_t lock;		/* see above: runner fast paths */
 	u32 order;
+	u32 order_slot;
 	u64 order_seq;
 	u64 acked_seq;
+	u64 nacked_seq;
 	unsigned long last_wait;
 	wait_queue_head_t wq;
 	struct delayed_work watchdog;
@@ -217,6 +272,10 @@ int lpar_runner_start(struct lpar_partition *p);
 int lpar_runner_attach(struct lpar_attach *a);
 bool lpar_runner_launched_alive(struct lpar_partition *p);
 void lpar_runner_order(struct lpar_partition *p, u32 order);
+int lpar_runner_order_wait(struct lpar_partition *p, u32 order, u64 size,
+			   u32 slot, unsigned int timeout_ms);
+bool lpar_runner_is_current(struct lpar_partition *p, u64 gen);
+void lpar_runner_kill(struct lpar_partition *p, const char *why);
 int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms);
 u16 lpar_sc_info(struct lpar_partition *p, struct lpar_sccb *sccb);
 long lpar_runner_ioctl(struct file *file, unsigned int cmd,
@@ -289,6 +348,26 @@ struct kobject *lpar_sysfs_root(void);
 int lpar_pci_init(void);
 void lpar_pci_exit(void);
 long lpar_pci_ioctl(unsigned int cmd, unsigned long arg);
+void lpar_pci_part_init(struct lpar_partition *p);
+void lpar_pci_part_end(struct lpar_partition *p);
+void lpar_pci_runner_gone(struct lpar_partition *p);
+void lpar_pci_part_free(struct lpar_partition *p);
+long lpar_pci_runner_slot(struct lpar_partition *p, u64 gen,
+			  unsigned long arg);
+u16 lpar_pci_sc(struct lpar_partition *p, struct lpar_sccb *sccb);
+
+/* gpe_emul.c: GPE0 block, PCI hot-plug registers, SCI */
+void lpar_gpe_init(struct lpar_partition *p);
+void lpar_gpe_reset(struct lpar_partition *p);
+bool lpar_gpe_port(u16 port);
+u64 lpar_gpe_io(struct lpar_partition *p, const struct lpar_io *io);
+void lpar_gpe_raise(struct lpar_partition *p, u16 bits);
+void lpar_gpe_slot_insert(struct lpar_partition *p, unsigned int slot);
+void lpar_gpe_slot_eject(struct lpar_partition *p, unsigned int slot);
+void lpar_gpe_slot_gone(struct lpar_partition *p, unsigned int slot);
+bool lpar_gpe_slot_released(struct lpar_partition *p, unsigned int slot);
+long lpar_gpe_set_sci(struct lpar_partition *p, unsigned long arg);
+void lpar_gpe_sci_release(struct lpar_partition *p);
 
 /* livepatch_olp.c: on-line patch */
 int lpar_olp_init(void);

@@ -791,6 +791,8 @@ int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,
 	p->gev.type = type;
 	p->gev.size = size;
 	spin_unlock(&p->lock);
+	/* A guest with an SCI handler learns of it at once (_E02). */
+	lpar_gpe_raise(p, LPAR_GPE_SERVICE);
 	left = wait_event_timeout(p->wq, gev_acked(p, seq),
 				  msecs_to_jiffies(timeout_ms));
 	spin_lock(&p->lock);
@@ -801,16 +803,6 @@ int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,
 	return ret;
 }
 
-static bool runner_acked(struct lpar_partition *p, u64 seq)
-{
-	bool done;
-
-	spin_lock(&p->lock);
-	done = p->acked_seq >= seq || !p->attached;
-	spin_unlock(&p->lock);
-	return done;
-}
-
 /**
  * lpar_runner_sync() - give the runner an order and wait for its ACK.
  * @p: the partition.
@@ -818,29 +810,17 @@ static bool runner_acked(struct lpar_partition *p, u64 seq)
  * @size: for LPAR_ORDER_RESIZE, the size to map.
  *
  * Return: 0 (also when no runner is attached: nothing to tell),
- * -ETIMEDOUT or -EIO.
+ * -ETIMEDOUT or -EIO (the runner went away or answered LPAR_EVENT_NACK).
  */
 int lpar_runner_sync(struct lpar_partition *p, u32 order, u64 size)
 {
-	u64 seq;
+	int ret = lpar_runner_order_wait(p, order, size, 0, lpar_watchdog_ms);
 
-	spin_lock(&p->lock);
-	if (!p->attached) {
-		spin_unlock(&p->lock);
+	if (ret == -ENODEV)
 		return 0;
-	}
-	p->resize_to = size;
-	p->order = order;
-	seq = ++p->order_seq;
-	spin_unlock(&p->lock);
-	wake_up_all(&p->wq);
-	if (!wait_event_timeout(p->wq, runner_acked(p, seq),
-				msecs_to_jiffies(lpar_watchdog_ms)))
-		return -ETIMEDOUT;
-	spin_lock(&p->lock);
-	seq = p->acked_seq >= seq ? 0 : 1;
-	spin_unlock(&p->lock);
-	return seq ? -EIO : 0;
+	if (ret == -EREMOTEIO)
+		return -EIO;
+	return ret;
 }
 
 /* Change the size the fault path and the pool see. */

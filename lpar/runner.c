@@ -217,6 +217,98 @@ static void runner_kill(struct lpar_partition *p)
 }
 
 /**
+ * lpar_runner_kill() - fence a misbehaving runner: fail the partition, kill.
+ * @p: the partition.
+ * @why: the failure reason.
+ */
+void lpar_runner_kill(struct lpar_partition *p, const char *why)
+{
+	mutex_lock(&lpar_mutex);
+	if (p->state == LPAR_STATE_OPERATING || p->state == LPAR_STATE_STOPPED ||
+	    p->state == LPAR_STATE_ACTIVATING)
+		lpar_fail(p, "%s", why);
+	else
+		pr_warn("partition %u (%s): killing runner: %s\n", p->def.id,
+			p->def.name, why);
+	if (p->runner_pid)
+		kill_pid(p->runner_pid, SIGKILL, 1);
+	mutex_unlock(&lpar_mutex);
+}
+
+/**
+ * lpar_runner_is_current() - is the caller the partition's attached runner?
+ * @p: the partition.
+ * @gen: the activation of the partition fd the caller used.
+ *
+ * Return: true if @gen is current, a runner is attached and the calling
+ * process is it (a partition fd passed to another process does not count).
+ */
+bool lpar_runner_is_current(struct lpar_partition *p, u64 gen)
+{
+	bool ok;
+
+	mutex_lock(&lpar_mutex);
+	ok = gen == p->gen && p->attached && p->runner_pid &&
+	     p->runner_pid == task_tgid(current);
+	mutex_unlock(&lpar_mutex);
+	return ok;
+}
+
+static bool order_answered(struct lpar_partition *p, u64 seq)
+{
+	bool done;
+
+	spin_lock(&p->lock);
+	done = p->acked_seq >= seq || p->nacked_seq >= seq || !p->attached;
+	spin_unlock(&p->lock);
+	return done;
+}
+
+/**
+ * lpar_runner_order_wait() - give the runner an order and wait for the answer.
+ * @p: the partition.
+ * @order: LPAR_ORDER_*.
+ * @size: LPAR_ORDER_RESIZE: the size to map.
+ * @slot: LPAR_ORDER_SLOT_* and LPAR_ORDER_DMA_*: the slot.
+ * @timeout_ms: how long the runner has.
+ *
+ * Context: op_mutex held (orders are given one at a time); sleeps.
+ * Return: 0 on LPAR_EVENT_ACK; -ENODEV if no runner is attached;
+ * -EREMOTEIO on LPAR_EVENT_NACK; -ETIMEDOUT; -EIO if the runner went away.
+ */
+int lpar_runner_order_wait(struct lpar_partition *p, u32 order, u64 size,
+			   u32 slot, unsigned int timeout_ms)
+{
+	int ret = 0;
+	u64 seq;
+
+	lockdep_assert_held(&p->op_mutex);
+	spin_lock(&p->lock);
+	if (!p->attached) {
+		spin_unlock(&p->lock);
+		return -ENODEV;
+	}
+	p->resize_to = size;
+	p->order_slot = slot;
+	p->order = order;
+	seq = ++p->order_seq;
+	spin_unlock(&p->lock);
+	wake_up_all(&p->wq);
+	if (!wait_event_timeout(p->wq, order_answered(p, seq),
+				msecs_to_jiffies(timeout_ms)))
+		return -ETIMEDOUT;
+	spin_lock(&p->lock);
+	if (p->acked_seq >= seq)
+		ret = 0;
+	else if (p->nacked_seq >= seq)
+		ret = -EREMOTEIO;
+	else
+		ret = -EIO;
+	spin_unlock(&p->lock);
+	return ret;
+}
+
+/**
  * lpar_runner_end() - make the partition's runner exit.
  * @p: the partition.
  * @force: kill at once instead of ordering an exit first.
@@ -276,6 +368,9 @@ void lpar_runner_release(struct file *file)
 		lpar_fail(p, "runner exited");
 	mutex_unlock(&lpar_mutex);
 	wake_up_all(&p->wq);
+	/* Its SCI eventfds, then its slots (on a work item: op_mutex). */
+	lpar_gpe_sci_release(p);
+	lpar_pci_runner_gone(p);
 }
 
 /**
@@ -352,6 +447,8 @@ static long runner_wait(struct lpar_partition *p, u64 gen, unsigned long arg)
 	}
 	o.seq = p->order_seq;
 	o.size = p->resize_to;
+	o.slot = p->order_slot;
+	o.pad = 0;
 	spin_unlock(&p->lock);
 	return lpar_copy_out(arg, &o, sizeof(o));
 }
@@ -372,6 +469,13 @@ static long runner_event(struct lpar_partition *p, unsigned long arg)
 		spin_lock(&p->lock);
 		p->acked_seq = ev.seq;
 		spin_unlock(&p->lock);
+		break;
+	case LPAR_EVENT_NACK:
+		spin_lock(&p->lock);
+		p->nacked_seq = ev.seq;
+		spin_unlock(&p->lock);
+		pr_info("partition %u (%s): runner could not carry out order %llu: %s\n",
+			p->def.id, p->def.name, ev.seq, ev.reason);
 		break;
 	case LPAR_EVENT_RUNNING:
 		spin_lock(&p->lock);
@@ -488,6 +592,8 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		p->stats.metric[sccb->args[0]] = sccb->args[1];
 		spin_unlock(&p->lock);
 		return LPAR_SCCB_OK;
+	case LPAR_SC_PCI:
+		return lpar_pci_sc(p, sccb);
 	case LPAR_SC_LOG:
 		text = sccb->args[0];
 		if (text > sccb->len - sizeof(*sccb))
@@ -568,6 +674,8 @@ static long runner_io(struct lpar_partition *p, unsigned long arg)
 	spin_unlock(&p->lock);
 	if (io.port >= LPAR_PORT_COM1 && io.port < LPAR_PORT_COM1 + 8) {
 		io.data = uart_io(p, &io);
+	} else if (lpar_gpe_port(io.port)) {
+		io.data = lpar_gpe_io(p, &io);
 	} else if (io.port == LPAR_PORT_SERVICE && io.size == 4 &&
 		   (io.flags & LPAR_IO_WRITE)) {
 		ret = service_port(p, (u32)io.data);
@@ -633,6 +741,10 @@ long lpar_runner_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return runner_event(p, arg);
 	case LPAR_IO:
 		return runner_io(p, arg);
+	case LPAR_RUNNER_SLOT:
+		return lpar_pci_runner_slot(p, gen, arg);
+	case LPAR_RUNNER_SCI:
+		return lpar_gpe_set_sci(p, arg);
 	default:
 		return -ENOTTY;
 	}

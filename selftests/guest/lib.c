@@ -268,3 +268,281 @@ void guest_entry(struct lpar_boot_info *bi, u64 vcpu, u64 rsp)
 	guest_main(bi, (u32)vcpu, rsp);
 	halt_forever();
 }
+
+/* ---- interrupts: IDT, LAPIC, IOAPIC -------------------------------- */
+
+struct idt_gate {
+	u16 off0;
+	u16 sel;
+	u8 ist;
+	u8 type;	/* 0x8e: present, DPL 0, 64-bit interrupt gate */
+	u16 off1;
+	u32 off2;
+	u32 zero;
+} __packed;
+
+static struct idt_gate idt[256] __aligned(16);
+
+static void set_gate(u8 vector, u64 addr)
+{
+	struct idt_gate *g = &idt[vector];
+
+	g->off0 = (u16)addr;
+	g->sel = 0x08;
+	g->ist = 0;
+	g->type = 0x8e;
+	g->off1 = (u16)(addr >> 16);
+	g->off2 = (u32)(addr >> 32);
+	g->zero = 0;
+}
+
+void idt_set(u8 vector, irq_handler_t handler)
+{
+	set_gate(vector, (u64)handler);
+}
+
+static void exception(u32 vector, const struct irq_frame *f, u64 err)
+{
+	u64 cr2;
+
+	asm volatile("mov %%cr2, %0" : "=r"(cr2));
+	gprintf("lpar: vector %u at rip 0x%llx error 0x%llx cr2 0x%llx\n",
+		vector, f->rip, err, cr2);
+	fail_stop(0xE0000000UL | vector << 16, "guest took a CPU exception");
+}
+
+#define EXC(n)								\
+static __attribute__((interrupt)) void exc_##n(struct irq_frame *f)	\
+{									\
+	exception((n), f, 0);						\
+}
+
+#define EXC_ERR(n)							\
+static __attribute__((interrupt)) void exc_##n(struct irq_frame *f,	\
+						 unsigned long err)	\
+{									\
+	exception((n), f, err);						\
+}
+
+EXC(0)
+EXC(1)
+EXC(2)
+EXC(3)
+EXC(4)
+EXC(5)
+EXC(6)
+EXC(7)
+EXC_ERR(8)
+EXC(9)
+EXC_ERR(10)
+EXC_ERR(11)
+EXC_ERR(12)
+EXC_ERR(13)
+EXC_ERR(14)
+EXC(15)
+EXC(16)
+EXC_ERR(17)
+EXC(18)
+EXC(19)
+
+static __attribute__((interrupt)) void spurious_irq(struct irq_frame *f)
+{
+	/* The LAPIC's spurious vector: no EOI. */
+}
+
+static __attribute__((interrupt)) void stray_irq(struct irq_frame *f)
+{
+	lapic_eoi();
+}
+
+void idt_init(void)
+{
+	static const u64 exc[] = {
+		(u64)exc_0, (u64)exc_1, (u64)exc_2, (u64)exc_3, (u64)exc_4,
+		(u64)exc_5, (u64)exc_6, (u64)exc_7, (u64)exc_8, (u64)exc_9,
+		(u64)exc_10, (u64)exc_11, (u64)exc_12, (u64)exc_13,
+		(u64)exc_14, (u64)exc_15, (u64)exc_16, (u64)exc_17,
+		(u64)exc_18, (u64)exc_19,
+	};
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed idtr = { sizeof(idt) - 1, (u64)idt };
+	unsigned int v;
+
+	for (v = 0; v < 256; v++) {
+		if (v < ARRAY_SIZE(exc))
+			set_gate(v, exc[v]);
+		else if (v < 32)
+			set_gate(v, exc[15]);
+		else if (!idt[v].type)
+			set_gate(v, (u64)stray_irq);
+	}
+	set_gate(0xff, (u64)spurious_irq);
+	asm volatile("lidt %0" : : "m"(idtr) : "memory");
+}
+
+#define APIC_ID		0x20
+#define APIC_EOI	0xb0
+#define APIC_SVR	0xf0
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
+#define APIC_LVT_LINT1	0x360
+#define APIC_LVT_ERR	0x370
+#define APIC_TMICT	0x380
+#define APIC_TDCR	0x3e0
+#define APIC_MASKED	0x10000
+
+static inline u32 lapic_rd(u32 reg)
+{
+	return mmio_rd32(LAPIC_BASE + reg);
+}
+
+static inline void lapic_wr(u32 reg, u32 v)
+{
+	mmio_wr32(LAPIC_BASE + reg, v);
+}
+
+u32 lapic_init(void)
+{
+	/* Both 8259s: mask every line (they stay uninitialised otherwise). */
+	io_out8(0x21, 0xff);
+	io_out8(0xa1, 0xff);
+	lapic_wr(APIC_SVR, 0x100 | 0xff);
+	lapic_wr(APIC_LVT_LINT0, APIC_MASKED);
+	lapic_wr(APIC_LVT_LINT1, APIC_MASKED);
+	lapic_wr(APIC_LVT_ERR, APIC_MASKED);
+	lapic_wr(APIC_EOI, 0);
+	return lapic_rd(APIC_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_wr(APIC_EOI, 0);
+}
+
+void lapic_timer_periodic(u8 vector, u32 count)
+{
+	lapic_wr(APIC_TDCR, 0x3);		/* divide by 16 */
+	lapic_wr(APIC_LVT_TIMER, 0x20000 | vector);	/* periodic */
+	lapic_wr(APIC_TMICT, count);
+}
+
+static u32 ioapic_lock;
+
+static u32 ioapic_rd(u32 reg)
+{
+	mmio_wr32(IOAPIC_BASE, reg);
+	return mmio_rd32(IOAPIC_BASE + 0x10);
+}
+
+static void ioapic_wr(u32 reg, u32 v)
+{
+	mmio_wr32(IOAPIC_BASE, reg);
+	mmio_wr32(IOAPIC_BASE + 0x10, v);
+}
+
+u32 ioapic_pins(void)
+{
+	u32 v;
+
+	spin_lock(&ioapic_lock);
+	v = ((ioapic_rd(1) >> 16) & 0xff) + 1;
+	spin_unlock(&ioapic_lock);
+	return v;
+}
+
+void ioapic_route(u32 gsi, u8 vector, u32 dest, u32 flags)
+{
+	u32 lo = vector;	/* fixed delivery, physical destination */
+
+	if (flags & IOAPIC_LEVEL)
+		lo |= 1 << 15;
+	if (flags & IOAPIC_ACTIVE_LOW)
+		lo |= 1 << 13;
+	if (flags & IOAPIC_MASKED)
+		lo |= 1 << 16;
+	spin_lock(&ioapic_lock);
+	/* Mask first, then the destination, then the rest. */
+	ioapic_wr(0x10 + 2 * gsi, 1 << 16);
+	ioapic_wr(0x11 + 2 * gsi, dest << 24);
+	ioapic_wr(0x10 + 2 * gsi, lo);
+	spin_unlock(&ioapic_lock);
+}
+
+u64 ioapic_read_redir(u32 gsi)
+{
+	u64 v;
+
+	spin_lock(&ioapic_lock);
+	v = ioapic_rd(0x10 + 2 * gsi) | (u64)ioapic_rd(0x11 + 2 * gsi) << 32;
+	spin_unlock(&ioapic_lock);
+	return v;
+}
+
+/* ---- PCI configuration mechanism #1 -------------------------------- */
+
+static u32 pci_lock;
+
+static void pci_addr(u32 dev, u32 off)
+{
+	io_out32(LPAR_PORT_PCI_CONFIG,
+		 0x80000000U | (dev & 0x1f) << 11 | (off & 0xfc));
+}
+
+u32 pci_cfg_rd32(u32 dev, u32 off)
+{
+	u32 v;
+
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	v = io_in32(0xcfc);
+	spin_unlock(&pci_lock);
+	return v;
+}
+
+u16 pci_cfg_rd16(u32 dev, u32 off)
+{
+	u16 v;
+
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	v = io_in16(0xcfc + (off & 2));
+	spin_unlock(&pci_lock);
+	return v;
+}
+
+u8 pci_cfg_rd8(u32 dev, u32 off)
+{
+	u8 v;
+
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	v = io_in8(0xcfc + (off & 3));
+	spin_unlock(&pci_lock);
+	return v;
+}
+
+void pci_cfg_wr32(u32 dev, u32 off, u32 v)
+{
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	io_out32(0xcfc, v);
+	spin_unlock(&pci_lock);
+}
+
+void pci_cfg_wr16(u32 dev, u32 off, u16 v)
+{
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	io_out16(0xcfc + (off & 2), v);
+	spin_unlock(&pci_lock);
+}
+
+void pci_cfg_wr8(u32 dev, u32 off, u8 v)
+{
+	spin_lock(&pci_lock);
+	pci_addr(dev, off);
+	io_out8(0xcfc + (off & 3), v);
+	spin_unlock(&pci_lock);
+}

@@ -175,6 +175,43 @@ static const struct command commands[] = {
 		.run = cmd_keys,
 	},
 	{
+		.name = "slot",
+		.synopsis = "add BDF [--slot N] | remove SLOT | list | show SLOT | enable SLOT 0|1",
+		.summary = "manage PCI slots: host devices lpar.ko hands to partitions",
+		.help = "  add BDF        take the host PCI function BDF (e.g. 0000:00:03.0) from\n"
+			"                 its host driver and bind it to vfio-pci as a slot (the\n"
+			"                 lowest free number, or --slot N, 1..31)\n"
+			"  remove SLOT    release a slot that no partition owns: the device\n"
+			"                 goes back to the host driver it had before\n"
+			"  list           the slot table: slot, device, state, enable, owner\n"
+			"  show SLOT      one slot in detail\n"
+			"  enable SLOT 0|1\n"
+			"                 the owner's enable flag: with 0 the partition keeps the\n"
+			"                 slot but cannot reach the device\n"
+			"\nExamples:\n"
+			"  lparctl slot add 0000:00:03.0\n"
+			"  lparctl slot list\n",
+		.run = cmd_slot,
+	},
+	{
+		.name = "pci",
+		.synopsis = "add SLOT ID|NAME | rem SLOT ID|NAME [--force] [--timeout MS]",
+		.summary = "add_pci / rem_pci: move a slot into or out of a running partition",
+		.help = "  add            give a free slot to an operating partition; its guest\n"
+			"                 gets an ACPI hot-plug insertion (SCI, GPE0 bit 1,\n"
+			"                 PCIHP_UP) and configures the device itself\n"
+			"  rem            ask the guest to eject the device (SCI, PCIHP_DOWN),\n"
+			"                 wait until it writes PCIHP_EJ, take the device back;\n"
+			"                 the slot is free again\n"
+			"  --timeout MS   how long the guest has to release it (default: the\n"
+			"                 module's pci_eject_timeout_ms); when it expires the\n"
+			"                 slot stays with the partition\n"
+			"  --force        take the device even if the guest does not release it\n"
+			"\nExample (move slot 1 from LPAR1 to LPAR2):\n"
+			"  lparctl pci rem 1 LPAR1 && lparctl pci add 1 LPAR2\n",
+		.run = cmd_pci,
+	},
+	{
 		.name = "console",
 		.synopsis = "ID|NAME [-f] [--raw]",
 		.summary = "print a partition's console log",

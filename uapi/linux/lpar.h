@@ -445,8 +445,8 @@ struct lpar_runner_event {
  * @data: OUT: the value written; IN: the value to return (out).
  *
  * The module owns every port it emulates (console UART, service call,
- * and later the GPE block); unknown ports read as all ones and ignore
- * writes.
+ * GPE0 block and PCI hot-plug registers); unknown ports read as all ones
+ * and ignore writes.
  */
 struct lpar_io {
 	__u32 argsz;
