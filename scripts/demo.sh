@@ -15,7 +15,10 @@
 # its storage, round after round): the demo shows its storage keys, moves
 # its storage twice while it runs (MVSTOR: overlapping its own range, then
 # to a disjoint place) and shows that it goes on verifying; then the two
-# hello partitions exchange their storage.  Finally it deactivates them
+# hello partitions exchange their storage.  When the VM has the edu test
+# device and an IOMMU, two partitions running the hotplug guest pass the
+# edu between them while both run (slot add, add_pci, rem_pci, add_pci;
+# each guest takes the SCI, configures the device and checks a DMA).  Finally it deactivates them
 # all and unloads the module.  Exit status 0 when every step worked; on any
 # failure it says which step failed, cleans up and exits 1.
 #
@@ -401,4 +404,5 @@ if dmesg | grep -qE 'WARNING:|BUG:|Oops|circular locking'; then
 fi
 printf '\ndemo: OK -- partitions defined, activated, run, stopped, resumed; storage keys shown;\n'
 printf '      a running partition moved twice (MVSTOR) and kept verifying its storage;\n'
-printf '      two running partitions exchanged; all deactivated\n'
+printf '      two running partitions exchanged; a PCI slot moved between running partitions;\n'
+printf '      all deactivated\n'
