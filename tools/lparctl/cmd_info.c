@@ -41,6 +41,7 @@ void json_def_fields(const struct lpar_def *def)
 		json_u64("weight", def->weight ? def->weight :
 			 LPAR_WEIGHT_DEFAULT);
 	}
+	json_bool("pci_control", !!(def->flags & LPAR_DEF_PCI_CONTROL));
 	json_str("image", def->image);
 	json_str("image_format", def->image_format == LPAR_IMAGE_FLAT64 ?
 		 "flat64" : "unknown");
@@ -313,6 +314,8 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 		printf("  origin          auto (first fit at act)\n");
 	printf("  vcpus           %u\n", def.vcpus);
 	printf("  placement       %s\n", fmt_placement(&def, pl, sizeof(pl)));
+	printf("  pci control     %s\n", def.flags & LPAR_DEF_PCI_CONTROL ?
+	       "yes (the guest may add_pci / rem_pci)" : "no");
 	printf("  image           %s (%s)\n", def.image,
 	       def.image_format == LPAR_IMAGE_FLAT64 ? "flat64" : "unknown");
 	printf("  load address    0x%llx\n", def.load_addr);

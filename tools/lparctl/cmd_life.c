@@ -81,6 +81,8 @@ static void print_def_summary(const struct lpar_def *def)
 	else
 		printf("shared, weight %u\n",
 		       def->weight ? def->weight : LPAR_WEIGHT_DEFAULT);
+	if (def->flags & LPAR_DEF_PCI_CONTROL)
+		printf("  pci       the guest may add_pci / rem_pci (--pci-control)\n");
 	printf("  image     %s\n", def->image);
 	printf("            loaded at 0x%llx, entry 0x%llx\n",
 	       def->load_addr,
@@ -161,6 +163,7 @@ static int wait_state(const struct ctx *ctx, unsigned int id, __u32 want,
 enum {
 	OPT_SIZE = 256, OPT_ORIGIN, OPT_VCPUS, OPT_CPUS, OPT_WEIGHT,
 	OPT_IMAGE, OPT_LOAD, OPT_ENTRY, OPT_FORMAT, OPT_FORCE, OPT_TIMEOUT,
+	OPT_PCI_CONTROL,
 };
 
 static int define_fail(const struct ctx *ctx, int err,
@@ -230,6 +233,7 @@ int cmd_define(struct ctx *ctx, int argc, char **argv)
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "pci-control", no_argument, NULL, OPT_PCI_CONTROL },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *image = NULL, *name;
@@ -297,6 +301,9 @@ int cmd_define(struct ctx *ctx, int argc, char **argv)
 			if (parse_size(optarg, &def.entry))
 				return usage_error(ctx, "bad --entry '%s'",
 						   optarg);
+			break;
+		case OPT_PCI_CONTROL:
+			def.flags |= LPAR_DEF_PCI_CONTROL;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "flat64"))

@@ -46,7 +46,8 @@ static const struct command commands[] = {
 	{
 		.name = "define",
 		.synopsis = "ID NAME --size SIZE --image PATH [--origin ADDR] [--vcpus N]\n"
-			    "       [--cpus LIST | --weight W] [--load ADDR] [--entry ADDR]",
+			    "       [--cpus LIST | --weight W] [--load ADDR] [--entry ADDR]\n"
+			    "       [--pci-control]",
 		.summary = "define a partition",
 		.help = "  ID             partition number, 0 .. max_partitions-1\n"
 			"  NAME           [A-Za-z0-9_-], starts with a letter, unique\n"
@@ -59,6 +60,9 @@ static const struct command commands[] = {
 			"  --weight W     shared placement weight 1..999 (default 100)\n"
 			"  --load ADDR    guest-physical load address (default 0x100000)\n"
 			"  --entry ADDR   guest-physical entry point (default: --load)\n"
+			"  --pci-control  the guest may add_pci / rem_pci itself through the\n"
+			"                 service call (LPAR_SC_PCI), e.g. cluster software\n"
+			"                 moving a slot at failover\n"
 			"\nExample:\n"
 			"  lparctl define 0 LPAR1 --size 32M --vcpus 1 --image /srv/lpar/hello.bin\n",
 		.run = cmd_define,
