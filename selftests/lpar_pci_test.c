@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -946,4 +947,290 @@ TEST_F_TIMEOUT(pci, bad_input_changes_nothing, 900)
 	EXPECT_EQ(0, metric_of(fd, PART_B, M_ERR));
 	ASSERT_OK(pci_rem(fd, slot, PART_B));
 	ASSERT_OK(slot_remove(fd, slot));
+}
+
+/* ---- add_pci / rem_pci from inside a partition (LPAR_SC_PCI) ---------- */
+
+#define PART_C		22
+
+/*
+ * Start pcictl.bin as partition @id: its name spells the LPAR_SC_PCI
+ * requests it makes after boot (see selftests/guest/hotplug.c), @flags
+ * are the definition's (LPAR_DEF_PCI_CONTROL or 0).
+ */
+static int start_pcictl(struct __test_metadata *_metadata, int fd,
+			unsigned int id, const char *name, unsigned int flags)
+{
+	struct lpar_def d;
+
+	lpar_def_init(&d, id, name, 16 * MiB, 1, "pcictl");
+	d.flags |= flags;
+	return lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 0);
+}
+
+/* The guest's console has @fmt... (its requests' outcomes). */
+#define EXPECT_CONSOLE(fd, id, fmt, ...) do {				\
+	char __n[160];							\
+	int __r;							\
+	snprintf(__n, sizeof(__n), fmt, ##__VA_ARGS__);			\
+	__r = lpar_wait_console((fd), (id), __n, 10000);		\
+	if (__r) {							\
+		TH_LOG("partition %u console: no '%s' (%s)", (id), __n,	\
+		       errname(__r));					\
+		_metadata->passed = 0;					\
+	}								\
+} while (0)
+
+/*
+ * The seed's failover flow driven by the standby's own software: B,
+ * defined with LPAR_DEF_PCI_CONTROL, asks for rem_pci of A's slot (A's
+ * guest gets the eject request and releases it) and add_pci of it to
+ * itself, polls both requests until they are done, takes the insertion
+ * SCI and verifies an edu DMA round trip.  Both keep running.
+ */
+TEST_F_TIMEOUT(pci, guest_moves_slot_by_service_call, 900)
+{
+	int fd = self->fd;
+	struct lpar_status a, b, a2, b2;
+	struct lpar_slot s;
+	struct lpar_def d;
+	unsigned int slot;
+	char name[64];
+
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
+
+	snprintf(name, sizeof(name), "CTL-r%up%u-a%u", slot, PART_A, slot);
+	ASSERT_EQ(0, start_pcictl(_metadata, fd, PART_B, name,
+				  LPAR_DEF_PCI_CONTROL));
+	ASSERT_OK(lpar_get_def(fd, PART_B, &d));
+	EXPECT_TRUE(d.flags & LPAR_DEF_PCI_CONTROL);
+	ASSERT_EQ(0, lpar_wait_console(fd, PART_B, "ops done (2)", T_GUEST_MS))
+		log_guest(_metadata, fd, PART_B);
+	EXPECT_CONSOLE(fd, PART_B, "op 1 rem slot %u partition %u: status 1 ",
+		       slot, PART_A);
+	EXPECT_CONSOLE(fd, PART_B, "op 2 add slot %u partition %u: status 1 ",
+		       slot, PART_B);
+
+	/* The slot is B's; A released it through its eject handshake. */
+	ASSERT_OK(slot_info(fd, slot, &s));
+	EXPECT_EQ(PART_B, s.owner);
+	EXPECT_EQ(LPAR_SLOT_ASSIGNED, s.state);
+	EXPECT_EQ(1, s.enable);
+	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
+	EXPECT_OK(lpar_wait_console(fd, PART_A, "released, eject 1", 10000));
+	/* B took the insertion SCI and its DMA verifies. */
+	ASSERT_METRIC(fd, PART_B, M_INS, 1, T_GUEST_MS);
+	ASSERT_METRIC(fd, PART_B, M_DMA, 1, T_GUEST_MS);
+	ASSERT_REPORT(fd, PART_B, LPAR_REPORT_PASS, 1, T_GUEST_MS);
+
+	/* Both keep running, without errors. */
+	ASSERT_OK(lpar_status(fd, PART_A, &a));
+	ASSERT_OK(lpar_status(fd, PART_B, &b));
+	ASSERT_OK(lpar_wait_heartbeats(fd, PART_A, a.heartbeats + 2,
+				       lpar_ms(30000), &a2));
+	ASSERT_OK(lpar_wait_heartbeats(fd, PART_B, b.heartbeats + 2,
+				       lpar_ms(30000), &b2));
+	EXPECT_EQ(LPAR_STATE_OPERATING, a2.state);
+	EXPECT_EQ(LPAR_STATE_OPERATING, b2.state);
+	EXPECT_EQ(0, a2.guest_metric[M_ERR]);
+	EXPECT_EQ(0, b2.guest_metric[M_ERR]);
+	EXPECT_EQ(1, a2.guest_metric[M_INS]);
+	EXPECT_EQ(1, b2.guest_metric[M_INS]);
+	if (!_metadata->passed) {
+		log_guest(_metadata, fd, PART_A);
+		log_guest(_metadata, fd, PART_B);
+	}
+
+	/* The administrator can still take it back from B. */
+	ASSERT_OK(pci_rem(fd, slot, PART_B));
+	EXPECT_EQ(1, metric_of(fd, PART_B, M_EJ));
+	ASSERT_OK(slot_info(fd, slot, &s));
+	EXPECT_EQ(LPAR_SLOT_FREE, s.state);
+}
+
+/*
+ * Without LPAR_DEF_PCI_CONTROL the same requests fail with
+ * LPAR_SCCB_BAD_CMD: A keeps its slot and never sees an eject request.
+ */
+TEST_F_TIMEOUT(pci, service_call_needs_pci_control, 600)
+{
+	int fd = self->fd;
+	struct lpar_status a;
+	unsigned int slot;
+	char name[64];
+
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
+	slot_table(fd, &tab_before);
+
+	snprintf(name, sizeof(name), "CTL-r%up%u-a%u", slot, PART_A, slot);
+	ASSERT_EQ(0, start_pcictl(_metadata, fd, PART_B, name, 0));
+	ASSERT_EQ(0, lpar_wait_console(fd, PART_B, "ops done (2)", T_GUEST_MS))
+		log_guest(_metadata, fd, PART_B);
+	EXPECT_CONSOLE(fd, PART_B, "op 1 rem slot %u partition %u: refused, sccb 0x%x",
+		       slot, PART_A, LPAR_SCCB_BAD_CMD);
+	EXPECT_CONSOLE(fd, PART_B, "op 2 add slot %u partition %u: refused, sccb 0x%x",
+		       slot, PART_B, LPAR_SCCB_BAD_CMD);
+
+	/* Nothing changed: give a request time to have run, had it been taken. */
+	msleep(lpar_ms(2000));
+	slot_table(fd, &tab_after);
+	EXPECT_EQ(0, slot_table_cmp(&tab_before, &tab_after, tab_why,
+				    sizeof(tab_why)))
+		TH_LOG("refused requests changed the slot table: %s", tab_why);
+	ASSERT_OK(lpar_status(fd, PART_A, &a));
+	EXPECT_EQ(LPAR_STATE_OPERATING, a.state);
+	EXPECT_EQ(0, a.guest_metric[M_EJ]);
+	EXPECT_EQ(0, a.guest_metric[M_ERR]);
+	EXPECT_EQ(0, metric_of(fd, PART_B, M_INS));
+	/* A's device still works: it still moves by the admin path. */
+	ASSERT_OK(pci_rem(fd, slot, PART_A));
+	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
+}
+
+/*
+ * Bad LPAR_SC_PCI requests end with status 2 + errno (or, malformed,
+ * LPAR_SCCB_BAD_CMD) and change nothing: an unknown slot, add_pci to a
+ * partition that is defined but not active, rem_pci of a slot the
+ * partition does not have, a slot number out of range.
+ */
+TEST_F_TIMEOUT(pci, service_call_bad_requests, 600)
+{
+	int fd = self->fd;
+	struct lpar_def d;
+	struct lpar_status a, b;
+	unsigned int slot, other;
+	char name[64];
+
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	other = slot == 30 ? 29 : 30;
+	lpar_def_init(&d, PART_C, "PCIC", 16 * MiB, 1, "hotplug");
+	ASSERT_OK(lpar_define(fd, &d));
+	slot_table(fd, &tab_before);
+
+	snprintf(name, sizeof(name), "CTL-a%u-a%up%u-r%up%u-a40", other, slot,
+		 PART_C, slot, PART_A);
+	ASSERT_EQ(0, start_pcictl(_metadata, fd, PART_B, name,
+				  LPAR_DEF_PCI_CONTROL));
+	ASSERT_EQ(0, lpar_wait_console(fd, PART_B, "ops done (4)", T_GUEST_MS))
+		log_guest(_metadata, fd, PART_B);
+	EXPECT_CONSOLE(fd, PART_B, "op 1 add slot %u partition %u: status %u ",
+		       other, PART_B, 2 + ENOENT);
+	EXPECT_CONSOLE(fd, PART_B, "op 2 add slot %u partition %u: status %u ",
+		       slot, PART_C, 2 + EINVAL);
+	EXPECT_CONSOLE(fd, PART_B, "op 3 rem slot %u partition %u: status %u ",
+		       slot, PART_A, 2 + EINVAL);
+	EXPECT_CONSOLE(fd, PART_B, "op 4 add slot 40 partition %u: refused, sccb 0x%x",
+		       PART_B, LPAR_SCCB_BAD_CMD);
+
+	slot_table(fd, &tab_after);
+	EXPECT_EQ(0, slot_table_cmp(&tab_before, &tab_after, tab_why,
+				    sizeof(tab_why)))
+		TH_LOG("bad requests changed the slot table: %s", tab_why);
+	ASSERT_OK(lpar_status(fd, PART_A, &a));
+	ASSERT_OK(lpar_status(fd, PART_B, &b));
+	EXPECT_EQ(LPAR_STATE_OPERATING, a.state);
+	EXPECT_EQ(LPAR_STATE_OPERATING, b.state);
+	EXPECT_EQ(0, a.guest_metric[M_INS] + a.guest_metric[M_EJ]);
+	EXPECT_EQ(0, b.guest_metric[M_INS] + b.guest_metric[M_ERR]);
+	ASSERT_OK(lpar_status(fd, PART_C, &a));
+	EXPECT_EQ(LPAR_STATE_DEACTIVATED, a.state);
+	/* The slot is still free for anyone. */
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
+}
+
+/* ---- rem_pci while add_pci is in progress ------------------------------ */
+
+struct add_thread {
+	int fd;
+	unsigned int slot, id;
+	int ret;
+	__u64 ms;
+};
+
+static void *add_thread_fn(void *arg)
+{
+	struct add_thread *t = arg;
+	__u64 t0 = now_ms();
+
+	t->ret = pci_add(t->fd, t->slot, t->id);
+	t->ms = now_ms() - t0;
+	return NULL;
+}
+
+/*
+ * add_pci whose runner is held (SIGSTOP: the SLOT_ATTACH order is not
+ * acknowledged) stays "attaching"; meanwhile rem_pci, forced or not, a
+ * second add_pci, enable and slot remove are refused with EBUSY at once
+ * and change nothing.  The runner let go again (SIGCONT, well inside the
+ * module's watchdog), the add completes and the guest uses the device.
+ */
+TEST_F_TIMEOUT(pci, rem_refused_while_add_in_progress, 600)
+{
+	int fd = self->fd;
+	struct add_thread t = { .fd = fd, .ret = 1 };
+	struct lpar_status st;
+	struct lpar_slot s;
+	pthread_t th;
+	__u64 t_stop, held;
+	pid_t runner;
+	unsigned int slot;
+	int r;
+
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA", "hotplug", 16 * MiB));
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_B, "PCIB", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	ASSERT_OK(lpar_status(fd, PART_A, &st));
+	runner = st.runner_pid;
+	ASSERT_NE(0, runner);
+
+	t.slot = slot;
+	t.id = PART_A;
+	ASSERT_EQ(0, kill(runner, SIGSTOP));
+	t_stop = now_ms();
+	ASSERT_EQ(0, pthread_create(&th, NULL, add_thread_fn, &t));
+	r = wait_slot(fd, slot, LPAR_SLOT_ATTACHING, PART_A, 2000, &s);
+	if (r) {
+		kill(runner, SIGCONT);
+		pthread_join(th, NULL);
+		TH_LOG("slot never seen attaching (add: %s)", errname(t.ret));
+		ASSERT_OK(r);
+	}
+	EXPECT_EQ(1, s.enable);
+	SLOT_REFUSED(fd, pci_rem(fd, slot, PART_A), EBUSY);
+	SLOT_REFUSED(fd, slot_cmd(fd, LPAR_PCI_REM, slot, PART_A,
+				  LPAR_PCI_FORCE, 0, 1000), EBUSY);
+	SLOT_REFUSED(fd, pci_add(fd, slot, PART_B), EBUSY);
+	SLOT_REFUSED(fd, pci_add(fd, slot, PART_A), EBUSY, EALREADY);
+	SLOT_REFUSED(fd, slot_enable(fd, slot, PART_A, 0), EBUSY);
+	SLOT_REFUSED(fd, slot_remove(fd, slot), EBUSY);
+	held = now_ms() - t_stop;
+	ASSERT_EQ(0, kill(runner, SIGCONT));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	TH_LOG("runner held %llu ms; add_pci returned %s after %llu ms",
+	       (unsigned long long)held, errname(t.ret),
+	       (unsigned long long)t.ms);
+
+	/* The add completes: the runner attaches late, the guest uses it. */
+	ASSERT_OK(t.ret);
+	ASSERT_OK(slot_info(fd, slot, &s));
+	EXPECT_EQ(PART_A, s.owner);
+	EXPECT_EQ(LPAR_SLOT_ASSIGNED, s.state);
+	ASSERT_METRIC(fd, PART_A, M_INS, 1, T_GUEST_MS);
+	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
+	ASSERT_OK(lpar_status(fd, PART_A, &st));
+	EXPECT_EQ(LPAR_STATE_OPERATING, st.state);
+	EXPECT_EQ(runner, (pid_t)st.runner_pid);
+	EXPECT_EQ(0, metric_of(fd, PART_B, M_INS));
+	/* And rem_pci now works. */
+	ASSERT_OK(pci_rem(fd, slot, PART_A));
+	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
+	EXPECT_EQ(0, metric_of(fd, PART_A, M_ERR));
 }

@@ -34,6 +34,17 @@
  * register); "slot S: device gone" / "slot S: device back" on COM1 when
  * that changes (enable = 0 must make the device vanish).
  *
+ * pcictl.bin (this file with SC_CONTROL): the partition's own cluster
+ * software.  After boot it carries out the LPAR_SC_PCI requests its
+ * partition name spells, in order: "-rS" (rem_pci of slot S), "-aS"
+ * (add_pci of slot S), each optionally followed by "pN" for partition N
+ * (default: itself), e.g. "CTL-r5p20-a5" takes slot 5 from partition 20
+ * and adds it to itself.  Each request is polled with LPAR_SC_PCI_STATUS
+ * until it ends; COM1 gets "pcictl: op I rem|add slot S partition N:
+ * status X" (1 done, 2 + errno failed) or "...: refused, sccb 0xNNNN"
+ * when the call itself fails, then "pcictl: ops done (N)".  The
+ * insertion SCI that its own add raises is handled as usual.
+ *
  * Metrics (LPAR_SC_METRIC): 0 = insertions configured, 1 = DMA round
  * trips verified, 2 = errors, 3 = ejects done.  Reports: PROGRESS(0) when
  * ready for events, PASS(insertions) after each insertion's round trip,
@@ -43,9 +54,12 @@
 
 #ifndef DMA_CONTINUOUS
 #define DMA_CONTINUOUS	0
+#endif
+#ifndef SC_CONTROL
+#define SC_CONTROL	0
+#endif
+#ifndef GUEST
 #define GUEST		"hotplug"
-#else
-#define GUEST		"dmaloop"
 #endif
 
 #define VEC_TIMER	0x40
@@ -429,6 +443,70 @@ static void dma_continuous(u32 s, u64 lo, u64 hi)
 			m_dma);
 }
 
+/* pcictl: the LPAR_SC_PCI requests spelled by the partition name. */
+#define SC_POLL_TICKS	600	/* a request's deadline: 60 s */
+
+static u32 name_num(const char **pp)
+{
+	const char *p = *pp;
+	u32 v = 0;
+
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (u32)(*p++ - '0');
+	*pp = p;
+	return v;
+}
+
+static const char *op_name(u32 op)
+{
+	return op == LPAR_SC_PCI_REM ? "rem" : "add";
+}
+
+static void sc_control(const char *name)
+{
+	const char *p = name;
+	u64 out[4], req, status;
+	u32 op, s, id, n = 0, t0;
+	u16 st;
+
+	for (; *p; p++) {
+		if (p[0] != '-' || (p[1] != 'r' && p[1] != 'a'))
+			continue;
+		op = p[1] == 'r' ? LPAR_SC_PCI_REM : LPAR_SC_PCI_ADD;
+		p += 2;
+		s = name_num(&p);
+		id = part_id;
+		if (*p == 'p') {
+			p++;
+			id = name_num(&p);
+		}
+		p--;	/* the loop steps on to what follows */
+		n++;
+		st = sc_call(LPAR_SC_PCI, op, s, id, 0, NULL, 0, out);
+		if (st != LPAR_SCCB_OK) {
+			gprintf("lpar: " GUEST ": op %u %s slot %u partition %u: refused, sccb 0x%x\n",
+				n, op_name(op), s, id, st);
+			continue;
+		}
+		req = out[3];
+		gprintf("lpar: " GUEST ": op %u %s slot %u partition %u: request %llu\n",
+			n, op_name(op), s, id, req);
+		t0 = READ_ONCE(ticks);
+		for (;;) {
+			st = sc_call(LPAR_SC_PCI, LPAR_SC_PCI_STATUS, req, 0, 0,
+				     NULL, 0, out);
+			status = out[3];
+			if (st != LPAR_SCCB_OK || status ||
+			    READ_ONCE(ticks) - t0 > SC_POLL_TICKS)
+				break;
+			safe_halt();	/* the 100 ms timer wakes us */
+		}
+		gprintf("lpar: " GUEST ": op %u %s slot %u partition %u: status %llu (sccb 0x%x)\n",
+			n, op_name(op), s, id, status, st);
+	}
+	gprintf("lpar: " GUEST ": ops done (%u)\n", n);
+}
+
 void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 {
 	u32 err = boot_check(bi, vcpu, rsp), apic, g, s, up, down;
@@ -472,6 +550,8 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 			insert(s);
 	irq_enable();
 	sc_report(LPAR_REPORT_PROGRESS, 0);
+	if (SC_CONTROL)
+		sc_control(bi->name);
 
 	for (;;) {
 		irq_disable();
