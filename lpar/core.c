@@ -1005,6 +1005,8 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return do_get_status(arg);
 	case LPAR_CONSOLE_READ:
 		return do_console(arg);
+	case LPAR_OLP_STATUS:
+		return lpar_olp_ioctl(cmd, arg);
 	case LPAR_DEFINE:
 	case LPAR_UNDEFINE:
 	case LPAR_ACT:
@@ -1019,6 +1021,11 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_EXCHANGE:
 	case LPAR_RESIZE:
 	case LPAR_CONFIG_APPLY:
+	case LPAR_OLP_LOAD:
+	case LPAR_OLP_APPLY:
+	case LPAR_OLP_REVERT:
+	case LPAR_OLP_UNLOAD:
+	case LPAR_OLP_CALIBRATE:
 		break;
 	default:
 		return -ENOTTY;
@@ -1040,6 +1047,12 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_RESIZE:
 	case LPAR_CONFIG_APPLY:
 		return lpar_relocate_ioctl(cmd, arg);
+	case LPAR_OLP_LOAD:
+	case LPAR_OLP_APPLY:
+	case LPAR_OLP_REVERT:
+	case LPAR_OLP_UNLOAD:
+	case LPAR_OLP_CALIBRATE:
+		return lpar_olp_ioctl(cmd, arg);
 	default:
 		return do_cmd(cmd, arg);
 	}
@@ -1088,13 +1101,18 @@ static int __init lpar_init(void)
 	ret = lpar_sysfs_init();
 	if (ret)
 		goto err_storage;
-	ret = misc_register(&lpar_misc);
+	ret = lpar_olp_init();
 	if (ret)
 		goto err_sysfs;
+	ret = misc_register(&lpar_misc);
+	if (ret)
+		goto err_olp;
 	pr_info("loaded: %llu MiB of main storage in %u extent(s), increment %llu KiB\n",
 		lpar_pool.total >> 20, lpar_pool.nr_ext, inc >> 10);
 	return 0;
 
+err_olp:
+	lpar_olp_exit();
 err_sysfs:
 	lpar_sysfs_exit();
 err_storage:
@@ -1127,6 +1145,7 @@ static void __exit lpar_exit(void)
 		kobject_del(&p->kobj);
 		kobject_put(&p->kobj);
 	}
+	lpar_olp_exit();
 	lpar_sysfs_exit();
 	lpar_storage_exit();
 	preempt_notifier_dec();
