@@ -204,7 +204,7 @@ static unsigned int olp_mod_lookup(struct module *mod, const char *name,
 	preempt_disable();
 	ks = rcu_dereference_sched(mod->kallsyms);
 	for (i = 1; i < ks->num_symtab; i++) {
-		const Elf_Sym *sym = &ks->symtab[i];
+		const typeof(*ks->symtab) *sym = &ks->symtab[i];
 
 		if (sym->st_shndx == SHN_UNDEF ||
 		    strcmp(ks->strtab + sym->st_name, name))
@@ -228,7 +228,7 @@ static unsigned long olp_mod_func_size(struct module *mod, unsigned long addr)
 	preempt_disable();
 	ks = rcu_dereference_sched(mod->kallsyms);
 	for (i = 1; i < ks->num_symtab; i++) {
-		const Elf_Sym *sym = &ks->symtab[i];
+		const typeof(*ks->symtab) *sym = &ks->symtab[i];
 
 		if (sym->st_shndx != SHN_UNDEF && sym->st_value == addr &&
 		    ELF_ST_TYPE(sym->st_info) == STT_FUNC) {
