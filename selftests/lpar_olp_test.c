@@ -633,7 +633,10 @@ TEST_F_TIMEOUT(olp, k0k1_stack_check_timeout, 600)
 	__u64 hb;
 
 	for (id = 1; id <= 2; id++) {
-		lpar_def_init(&d, id, "busy", lpar_test_size(), 1, "olp");
+		char name[16];
+
+		snprintf(name, sizeof(name), "busy%u", id);
+		lpar_def_init(&d, id, name, lpar_test_size(), 1, "olp");
 		ASSERT_OK(lpar_start(self->fd, &d, LPAR_REPORT_PROGRESS, 1, &st));
 	}
 	ASSERT_OK(olp_load_file(self->fd, self->dir, "busy"));
