@@ -10,10 +10,12 @@
  *
  *  1. K0 (start) and K1 (in progress) are set: sysfs and LPAR_OLP_STATUS
  *     show them from then until the command ends.
- *  2. Everything that can be prepared is prepared: the patch module is
- *     pinned, one ftrace_ops per FUNC entry is registered on the target
- *     with its handler switched off (it redirects only once its entry's
- *     @on is set), so the text of lpar.ko is never written by us.
+ *  2. Everything that can be prepared is prepared.  At load already, one
+ *     ftrace_ops per FUNC entry is registered on its target with the
+ *     handler switched off (it redirects only while its entry's @on is
+ *     set); we never write the text of lpar.ko, and apply and revert do
+ *     not make ftrace rewrite it either.  At apply, the replacements are
+ *     resolved and the patch module is pinned.
  *  3. Stack check: no sleeping task may be inside a function being
  *     replaced (apply) or inside a replacement being removed (revert).
  *     Retried every OLP_RETRY_MS until the timeout, then the command
@@ -26,9 +28,10 @@
  *     clears K0/K1; the other CPUs spin with interrupts off.  A mismatch
  *     anywhere applies nothing of the patch and is reported per entry.
  *
- * Revert runs the same steps backwards; after its window the ftrace_ops
- * are unregistered and the patch module is released once no task is
- * inside a replacement any more.
+ * Revert runs the same steps backwards; after its window the patch module
+ * is released once no task can be inside a replacement any more
+ * (synchronize_rcu_tasks() for tasks preempted in a trampoline, then the
+ * stack check).  Unload unregisters the ftrace_ops.
  *
  * Locking: olp_mutex serializes the commands and the registered tables;
  * olp_lock (a spinlock, innermost) guards the publication of the loaded
@@ -61,6 +64,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/unaligned.h>
 #include <asm/unwind.h>
 
 #include "lpar.h"
@@ -80,8 +84,8 @@ static_assert(sizeof(struct lpar_olp_file_entry) == 144);
 
 /**
  * struct olp_entry - one entry of the loaded patch.
- * @ops: FUNC: the ftrace_ops on the target; registered while the entry
- *	is being applied or is applied.
+ * @ops: FUNC: the ftrace_ops on the target; registered from load to
+ *	unload, its handler redirects only while @on.
  * @kind: LPAR_OLP_FUNC or LPAR_OLP_DATA.
  * @offset: offset into @target.
  * @length: bytes of @old (and @aux).
@@ -92,7 +96,10 @@ static_assert(sizeof(struct lpar_olp_file_entry) == 144);
  * @new_addr: FUNC: the replacement, resolved when applying.
  * @new_size: FUNC: its size.
  * @old: the old data.
- * @aux: FUNC: the compare mask (non-zero: ignore); DATA: the new data.
+ * @aux: FUNC: the file's mask (non-zero: ignore); DATA: the new data.
+ * @cmp: 0xff for each byte compared, 0 for each ignored; like @old and
+ *	@aux padded with zeros to whole words, so that the window compares
+ *	a word at a time.
  * @filtered: @ops has its filter set (freed at unload).
  * @registered: @ops is registered with ftrace.
  * @on: the handler redirects; only changed in the stop window.
@@ -113,6 +120,7 @@ struct olp_entry {
 	unsigned long new_size;
 	u8 *old;
 	u8 *aux;
+	u8 *cmp;
 	bool filtered;
 	bool registered;
 	bool on;
@@ -157,9 +165,14 @@ enum olp_check {
  * @revert: apply or revert.
  * @check: the stack check's mode for the on-CPU tasks.
  * @check_only: the window only checks the on-CPU tasks (drain).
+ * @dry: the window does nothing at all (LPAR_OLP_CAL_PREPARED).
+ * @lo: lowest address the stack check looks for.
+ * @hi: highest.
  * @nr_run: tasks that were on a CPU during the stack check.
  * @run: those tasks (references held).
  * @mismatches: entries found different (out).
+ * @switch_ns: time the window's CPU spent checking and switching (out).
+ * @warm: what olp_warm() found (only so that its reads are not dropped).
  * @busy: a task found inside a function being switched (out).
  * @busy_addr: where (out).
  */
@@ -168,9 +181,14 @@ struct olp_window {
 	bool revert;
 	enum olp_check check;
 	bool check_only;
+	bool dry;
+	unsigned long lo;
+	unsigned long hi;
 	unsigned int nr_run;
 	struct task_struct *run[OLP_MAX_RUNNING];
 	unsigned int mismatches;
+	u64 switch_ns;
+	unsigned int warm;
 	struct task_struct *busy;
 	unsigned long busy_addr;
 };
@@ -367,39 +385,83 @@ static void notrace olp_ftrace_handler(unsigned long ip,
 /* ------------------------------------------------------------------ */
 /* Stack check                                                          */
 
+/* The function of @e the check looks for: false if none. */
+static bool olp_range(const struct olp_entry *e, enum olp_check check,
+		      unsigned long *start, unsigned long *size)
+{
+	if (e->kind != LPAR_OLP_FUNC)
+		return false;
+	switch (check) {
+	case OLP_CHECK_OLD:
+		if (e->applied)
+			return false;
+		*start = e->addr;
+		*size = e->size;
+		return true;
+	case OLP_CHECK_NEW:
+		if (!e->applied)
+			return false;
+		break;
+	default:
+		if (!e->draining)
+			return false;
+		break;
+	}
+	*start = e->new_addr;
+	*size = e->new_size;
+	return true;
+}
+
 static bool olp_hit(struct olp_patch *p, enum olp_check check,
 		    unsigned long a)
 {
+	unsigned long start, size;
 	unsigned int i;
 
 	for (i = 0; i < p->nr; i++) {
-		struct olp_entry *e = &p->e[i];
-		unsigned long start, size;
-
-		if (e->kind != LPAR_OLP_FUNC)
-			continue;
-		switch (check) {
-		case OLP_CHECK_OLD:
-			if (e->applied)
-				continue;
-			start = e->addr;
-			size = e->size;
-			break;
-		case OLP_CHECK_NEW:
-			if (!e->applied)
-				continue;
-			start = e->new_addr;
-			size = e->new_size;
-			break;
-		default:
-			if (!e->draining)
-				continue;
-			start = e->new_addr;
-			size = e->new_size;
-			break;
-		}
 		/* A return address may point just past a final call. */
-		if (a >= start && a <= start + size)
+		if (olp_range(&p->e[i], check, &start, &size) &&
+		    a >= start && a <= start + size)
+			return true;
+	}
+	return false;
+}
+
+/* [*lo, *hi]: every address the check looks for. */
+static void olp_bounds(struct olp_patch *p, enum olp_check check,
+		       unsigned long *lo, unsigned long *hi)
+{
+	unsigned long start, size;
+	unsigned int i;
+
+	*lo = ULONG_MAX;
+	*hi = 0;
+	for (i = 0; i < p->nr; i++) {
+		if (!olp_range(&p->e[i], check, &start, &size))
+			continue;
+		*lo = min(*lo, start);
+		*hi = max(*hi, start + size);
+	}
+}
+
+/*
+ * Quick test of a task that is not running: does any word of its stack
+ * hold a value in [@lo, @hi]?  If none does, no frame can be in one of the
+ * functions; if one does (maybe a stale value), the task is unwound.
+ */
+static bool olp_stack_may_hit(struct task_struct *t, unsigned long lo,
+			      unsigned long hi)
+{
+	unsigned long *bottom = task_stack_page(t);
+	unsigned long *top = bottom + THREAD_SIZE / sizeof(long);
+	unsigned long *sp = (unsigned long *)READ_ONCE(t->thread.sp);
+	unsigned long v;
+
+	if (sp < bottom || sp >= top)
+		return true;
+	for (; sp < top; sp++) {
+		v = READ_ONCE_NOCHECK(*sp);
+		if (v >= lo && v <= hi)
 			return true;
 	}
 	return false;
@@ -411,13 +473,17 @@ static bool olp_hit(struct olp_patch *p, enum olp_check check,
  * gives a wrong answer at worst, which the window's check or the next
  * round catches.
  */
-static bool olp_task_busy(struct olp_patch *p, enum olp_check check,
-			  struct task_struct *t, unsigned long *where)
+static bool olp_task_busy(struct olp_window *w, struct task_struct *t,
+			  unsigned long *where)
 {
+	struct olp_patch *p = w->p;
+	enum olp_check check = w->check;
 	struct unwind_state state;
 	unsigned long a;
 
 	if (t->exit_state || !task_stack_page(t))
+		return false;
+	if (!olp_stack_may_hit(t, w->lo, w->hi))
 		return false;
 	for (unwind_start(&state, t, NULL, NULL); !unwind_done(&state);
 	     unwind_next_frame(&state)) {
@@ -457,6 +523,7 @@ static int olp_stack_check(struct olp_window *w)
 	int ret = 0;
 
 	olp_put_running(w);
+	olp_bounds(w->p, w->check, &w->lo, &w->hi);
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		if (t == current)
@@ -470,7 +537,7 @@ static int olp_stack_check(struct olp_window *w)
 			w->run[w->nr_run++] = t;
 			continue;
 		}
-		if (olp_task_busy(w->p, w->check, t, &where)) {
+		if (olp_task_busy(w, t, &where)) {
 			if (w->busy)
 				put_task_struct(w->busy);
 			get_task_struct(t);
@@ -487,14 +554,20 @@ static int olp_stack_check(struct olp_window *w)
 /* ------------------------------------------------------------------ */
 /* The stop window                                                      */
 
-static bool olp_same(const struct olp_entry *e, const u8 *want,
-		     const u8 *mask)
+/* Does memory hold @want (a copy padded like @e->cmp) where compared? */
+static bool olp_same(const struct olp_entry *e, const u8 *want)
 {
 	const u8 *mem = (const u8 *)e->addr;
-	u32 i;
+	u32 i, words = e->length & ~7U;
 
-	for (i = 0; i < e->length; i++)
-		if ((!mask || !mask[i]) && mem[i] != want[i])
+	for (i = 0; i < words; i += 8)
+		if ((get_unaligned((const u64 *)(mem + i)) ^
+		     get_unaligned((const u64 *)(want + i))) &
+		    get_unaligned((const u64 *)(e->cmp + i)))
+			return false;
+	/* The tail byte by byte: never read past the target. */
+	for (; i < e->length; i++)
+		if ((mem[i] ^ want[i]) & e->cmp[i])
 			return false;
 	return true;
 }
@@ -511,10 +584,15 @@ static int olp_window_fn(void *data)
 	struct olp_patch *p = w->p;
 	unsigned long where;
 	unsigned int i;
+	u64 t0;
+
+	if (w->dry)
+		return 0;
+	t0 = ktime_get_ns();
 
 	/* The tasks the stack check could not unwind are stopped now. */
 	for (i = 0; i < w->nr_run; i++) {
-		if (olp_task_busy(p, w->check, w->run[i], &where)) {
+		if (olp_task_busy(w, w->run[i], &where)) {
 			get_task_struct(w->run[i]);
 			w->busy = w->run[i];
 			w->busy_addr = where;
@@ -531,10 +609,10 @@ static int olp_window_fn(void *data)
 
 		if (!olp_todo(e, w->revert))
 			continue;
-		if (e->kind == LPAR_OLP_FUNC)
-			same = olp_same(e, e->old, e->aux);
+		if (e->kind == LPAR_OLP_DATA && w->revert)
+			same = olp_same(e, e->aux);
 		else
-			same = olp_same(e, w->revert ? e->aux : e->old, NULL);
+			same = olp_same(e, e->old);
 		WRITE_ONCE(e->mismatch, !same);
 		w->mismatches += !same;
 	}
@@ -556,6 +634,7 @@ static int olp_window_fn(void *data)
 	}
 	clear_bit(OLP_K1_BIT, &olp_flags);
 	clear_bit(OLP_K0_BIT, &olp_flags);
+	w->switch_ns = ktime_get_ns() - t0;
 	return 0;
 }
 
@@ -592,22 +671,58 @@ static void olp_report_busy(struct olp_patch *p, struct olp_window *w,
  * Stack check with retries, then the window.  Returns 0, -ETIMEDOUT,
  * -EILSEQ (mismatch), -EINTR; *@window_ns gets the stop window.
  */
+/*
+ * Read what the window will read, on the CPU that will do the window's
+ * work, so that the window does not wait for cache and TLB misses.
+ */
+static unsigned int olp_warm(struct olp_window *w)
+{
+	struct olp_patch *p = w->p;
+	unsigned int i, same = 0;
+
+	for (i = 0; i < p->nr; i++) {
+		struct olp_entry *e = &p->e[i];
+
+		if (!olp_todo(e, w->revert))
+			continue;
+		if (e->kind == LPAR_OLP_DATA && w->revert)
+			same += olp_same(e, e->aux);
+		else
+			same += olp_same(e, e->old);
+	}
+	for (i = 0; i < w->nr_run; i++)
+		same += olp_stack_may_hit(w->run[i], w->lo, w->hi);
+	return same;
+}
+
+static int olp_stop(struct olp_window *w, u64 *window_ns)
+{
+	unsigned int cpu;
+	u64 t0;
+	int ret;
+
+	/* The window's work runs on this CPU: warm it here. */
+	cpu = get_cpu();
+	WRITE_ONCE(w->warm, olp_warm(w));
+	put_cpu();
+	t0 = ktime_get_ns();
+	ret = stop_machine(olp_window_fn, w, cpumask_of(cpu));
+	*window_ns = ktime_get_ns() - t0;
+	return ret;
+}
+
 static int olp_switch(struct olp_window *w, unsigned int timeout_ms,
 		      u64 *window_ns)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	const char *what = w->revert ? "revert" : "apply";
-	u64 t0;
 	int ret;
 
 	lockdep_assert_held(&olp_mutex);
 	for (;;) {
 		ret = olp_stack_check(w);
-		if (!ret) {
-			t0 = ktime_get_ns();
-			ret = stop_machine(olp_window_fn, w, NULL);
-			*window_ns = ktime_get_ns() - t0;
-		}
+		if (!ret)
+			ret = olp_stop(w, window_ns);
 		olp_put_running(w);
 		if (ret != -EBUSY)
 			return ret;
@@ -689,21 +804,6 @@ static int olp_resolve_new(struct olp_patch *p)
 	return 0;
 }
 
-static void olp_unregister_ops(struct olp_patch *p, bool only_off)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr; i++) {
-		struct olp_entry *e = &p->e[i];
-
-		if (!e->registered || (only_off && e->on))
-			continue;
-		/* Waits until no CPU can be in the handler or trampoline. */
-		unregister_ftrace_function(&e->ops);
-		e->registered = false;
-	}
-}
-
 static bool olp_any_applied_func(struct olp_patch *p)
 {
 	unsigned int i;
@@ -712,6 +812,17 @@ static bool olp_any_applied_func(struct olp_patch *p)
 		if (p->e[i].kind == LPAR_OLP_FUNC && p->e[i].applied)
 			return true;
 	return false;
+}
+
+/* Some replacement is applied, or may still run on some stack. */
+static bool olp_needs_module(struct olp_patch *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++)
+		if (p->e[i].draining)
+			return true;
+	return olp_any_applied_func(p);
 }
 
 /*
@@ -758,7 +869,12 @@ static void olp_drain(struct olp_patch *p, unsigned int timeout_ms)
 	olp_window_free(w);
 }
 
-static int olp_do(bool revert, struct lpar_olp_cmd *c)
+/*
+ * Apply or revert the entries not yet in that state.  @dry: prepare and
+ * check as for real, then stop the machine with an empty window, and undo
+ * (the baseline of the window's cost).
+ */
+static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 {
 	struct olp_patch *p = olp_cur;
 	const char *what = revert ? "revert" : "apply";
@@ -778,43 +894,35 @@ static int olp_do(bool revert, struct lpar_olp_cmd *c)
 		}
 	}
 	c->window_ns = 0;
+	c->switch_ns = 0;
 	c->mismatches = 0;
 	if (!todo) {
 		/* Applying an applied patch (reverting a reverted one). */
 		c->applied = olp_count_applied(p);
-		return 0;
+		return dry ? -EINVAL : 0;
 	}
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
 	w->p = p;
 	w->revert = revert;
+	w->dry = dry;
 	w->check = revert ? OLP_CHECK_NEW : OLP_CHECK_OLD;
 
-	set_bit(OLP_K0_BIT, &olp_flags);
-	set_bit(OLP_K1_BIT, &olp_flags);
+	if (!dry) {
+		set_bit(OLP_K0_BIT, &olp_flags);
+		set_bit(OLP_K1_BIT, &olp_flags);
+	}
 
 	if (!revert && todo_func) {
 		ret = olp_resolve_new(p);
 		if (ret)
 			goto out_undo;
-		for (i = 0; i < p->nr; i++) {
-			struct olp_entry *e = &p->e[i];
-
-			if (e->kind != LPAR_OLP_FUNC || e->registered)
-				continue;
-			ret = register_ftrace_function(&e->ops);
-			if (ret) {
-				pr_err("apply %s: entry %u: ftrace on %s: %d\n",
-				       p->name, i, e->target, ret);
-				goto out_undo;
-			}
-			e->registered = true;
-		}
 	}
 
 	ret = olp_switch(w, timeout, &window_ns);
 	c->window_ns = window_ns;
+	c->switch_ns = w->switch_ns;
 	c->mismatches = w->mismatches;
 	if (ret == -EILSEQ) {
 		olp_report_mismatches(p, what);
@@ -822,28 +930,37 @@ static int olp_do(bool revert, struct lpar_olp_cmd *c)
 		       what, p->name, w->mismatches,
 		       w->mismatches == 1 ? "y" : "ies");
 	}
-	if (ret)
+	if (ret || dry)
 		goto out_undo;
 
-	if (revert) {
-		olp_unregister_ops(p, true);
+	if (revert && todo_func) {
+		/*
+		 * A task may have passed the handler before the window and
+		 * been preempted in the trampoline, on its way into a
+		 * replacement: wait until every task has scheduled
+		 * voluntarily, then for the stacks to be clear.
+		 */
+		synchronize_rcu_tasks();
 		olp_drain(p, timeout);
 	}
-	pr_info("%s %s: %u entr%s switched, stop window %llu ns\n", what,
-		p->name, todo, todo == 1 ? "y" : "ies", window_ns);
+	pr_info("%s %s: %u entr%s switched, stop window %llu ns (%llu ns checking and switching)\n",
+		what, p->name, todo, todo == 1 ? "y" : "ies", window_ns,
+		w->switch_ns);
 	goto out;
 
 out_undo:
-	/* Entries that were not switched on lose what apply prepared. */
-	olp_unregister_ops(p, true);
-	if (!revert && p->held && !olp_any_applied_func(p)) {
+	/* The patch module is not pinned for nothing. */
+	if (!revert && p->held && !olp_needs_module(p)) {
 		module_put(p->held);
 		p->held = NULL;
 	}
+	if (dry)
+		goto out_dry;
 out:
 	clear_bit(OLP_K1_BIT, &olp_flags);
 	clear_bit(OLP_K0_BIT, &olp_flags);
 	olp_set_result(ret, window_ns);
+out_dry:
 	c->applied = olp_count_applied(p);
 	olp_window_free(w);
 	return ret;
@@ -999,7 +1116,7 @@ static int olp_parse(const u8 *buf, u32 len, struct olp_patch **out)
 	for (i = 0; i < nr; i++) {
 		struct lpar_olp_file_entry hdr, *fe = &hdr;
 		struct olp_entry *e = &p->e[i];
-		u32 size;
+		u32 size, padded, j;
 
 		if (len - pos < sizeof(*fe)) {
 			pr_err("load %s: entry %u truncated\n", p->name, i);
@@ -1044,13 +1161,18 @@ static int olp_parse(const u8 *buf, u32 len, struct olp_patch **out)
 		}
 		strscpy(e->target, fe->target, sizeof(e->target));
 		strscpy(e->new_sym, fe->new_sym, sizeof(e->new_sym));
-		e->old = kmemdup(buf + pos + sizeof(*fe), 2 * e->length,
-				 GFP_KERNEL);
+		padded = round_up(e->length, 8);
+		e->old = kzalloc(3 * padded, GFP_KERNEL);
 		if (!e->old) {
 			ret = -ENOMEM;
 			goto err;
 		}
-		e->aux = e->old + e->length;
+		e->aux = e->old + padded;
+		e->cmp = e->aux + padded;
+		memcpy(e->old, buf + pos + sizeof(*fe), e->length);
+		memcpy(e->aux, buf + pos + sizeof(*fe) + e->length, e->length);
+		for (j = 0; j < e->length; j++)
+			e->cmp[j] = e->kind == LPAR_OLP_FUNC && e->aux[j] ? 0 : 0xff;
 		pos += size;
 
 		ret = olp_locate(p, i);
@@ -1107,6 +1229,17 @@ static int olp_prepare(struct olp_patch *p)
 			return ret;
 		}
 		e->filtered = true;
+		/*
+		 * Registered now, switched on only in the window: apply and
+		 * revert never modify text, and the trampolines are ready.
+		 */
+		ret = register_ftrace_function(&e->ops);
+		if (ret) {
+			pr_err("load %s: entry %u: ftrace on %s: %d\n", p->name,
+			       i, e->target, ret);
+			return ret;
+		}
+		e->registered = true;
 	}
 	return 0;
 }
@@ -1226,10 +1359,17 @@ static int olp_calibrate(struct lpar_olp_cmd *c)
 		return -ENOMEM;
 	mutex_lock(&olp_mutex);
 	for (i = 0; i < c->count && !ret; i++) {
-		t0 = ktime_get_ns();
-		ret = stop_machine(olp_nop_fn, NULL, NULL);
-		ns[i] = ktime_get_ns() - t0;
-		if (fatal_signal_pending(current))
+		if (c->flags & LPAR_OLP_CAL_PREPARED) {
+			struct lpar_olp_cmd dry = { .timeout_ms = c->timeout_ms };
+
+			ret = olp_do(false, true, &dry);
+			ns[i] = dry.window_ns;
+		} else {
+			t0 = ktime_get_ns();
+			ret = stop_machine(olp_nop_fn, NULL, NULL);
+			ns[i] = ktime_get_ns() - t0;
+		}
+		if (!ret && fatal_signal_pending(current))
 			ret = -EINTR;
 	}
 	mutex_unlock(&olp_mutex);
@@ -1250,7 +1390,9 @@ static int olp_cmd(unsigned int cmd, unsigned long arg)
 			   arg);
 	if (ret)
 		return ret;
-	if (c.flags || c.timeout_ms > OLP_MAX_TIMEOUT_MS)
+	if ((c.flags && (cmd != LPAR_OLP_CALIBRATE ||
+			 c.flags & ~LPAR_OLP_CAL_PREPARED)) ||
+	    c.timeout_ms > OLP_MAX_TIMEOUT_MS)
 		return -EINVAL;
 	if (cmd != LPAR_OLP_CALIBRATE && c.count)
 		return -EINVAL;
@@ -1258,7 +1400,7 @@ static int olp_cmd(unsigned int cmd, unsigned long arg)
 	case LPAR_OLP_APPLY:
 	case LPAR_OLP_REVERT:
 		mutex_lock(&olp_mutex);
-		ret = olp_do(cmd == LPAR_OLP_REVERT, &c);
+		ret = olp_do(cmd == LPAR_OLP_REVERT, false, &c);
 		mutex_unlock(&olp_mutex);
 		break;
 	case LPAR_OLP_UNLOAD:
@@ -1437,7 +1579,7 @@ static ssize_t olp_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (!strcmp(a, "unload"))
 		ret = v == 1 ? olp_unload_locked() : -EINVAL;
 	else
-		ret = olp_do(!strcmp(a, "revert"), &c);
+		ret = olp_do(!strcmp(a, "revert"), false, &c);
 	mutex_unlock(&olp_mutex);
 	return ret ?: count;
 }

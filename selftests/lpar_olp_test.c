@@ -724,9 +724,23 @@ TEST_F(olp, calibrate)
 	EXPECT_EQ(-1, ioctl(self->fd, LPAR_OLP_CALIBRATE, &c));
 	EXPECT_EQ(EINVAL, errno);
 	c.count = 1;
-	c.flags = 1;
+	c.flags = 0x80;
 	EXPECT_EQ(-1, ioctl(self->fd, LPAR_OLP_CALIBRATE, &c));
 	EXPECT_EQ(EINVAL, errno);
+	/* Prepared: as an apply of the loaded patch would, window empty. */
+	c.flags = LPAR_OLP_CAL_PREPARED;
+	EXPECT_EQ(-1, ioctl(self->fd, LPAR_OLP_CALIBRATE, &c));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_OK(olp_load_file(self->fd, self->dir, "bench10"));
+	c.count = 3;
+	c.window_ns = 0;
+	ASSERT_EQ(0, ioctl(self->fd, LPAR_OLP_CALIBRATE, &c));
+	EXPECT_LT(0, c.window_ns);
+	EXPECT_EQ(0, c.applied);
+	TH_LOG("prepared empty stop_machine: median %llu ns",
+	       (unsigned long long)c.window_ns);
+	/* Nothing of it stays: the patch module is free. */
+	EXPECT_OK(mod_remove());
 }
 
 /* The ten-entry patch of the benchmark applies and reverts cleanly. */

@@ -876,6 +876,14 @@ struct lpar_olp_file_entry {
 	char new_sym[LPAR_OLP_SYM_LEN];
 };
 
+/*
+ * struct lpar_olp_cmd.flags of LPAR_OLP_CALIBRATE: before each empty
+ * stop_machine, prepare and check the loaded patch as LPAR_OLP_APPLY does
+ * (then undo it), so that the baseline starts from the same state as a
+ * real window.
+ */
+#define LPAR_OLP_CAL_PREPARED	0x1U
+
 /* struct lpar_olp_status.flags (out) */
 #define LPAR_OLP_K0		0x1U	/* start requested */
 #define LPAR_OLP_K1		0x2U	/* in progress */
@@ -901,13 +909,16 @@ struct lpar_olp_load {
  * struct lpar_olp_cmd - LPAR_OLP_APPLY, LPAR_OLP_REVERT, LPAR_OLP_UNLOAD,
  *	LPAR_OLP_CALIBRATE.
  * @argsz: size of the struct passed.
- * @flags: must be 0.
+ * @flags: 0; LPAR_OLP_CALIBRATE: LPAR_OLP_CAL_PREPARED or 0.
  * @timeout_ms: how long the stack check may retry before the command is
  *	aborted (0 = the module's olp_timeout_ms).
  * @count: LPAR_OLP_CALIBRATE: empty stop_machine calls to make (1..1000).
  * @window_ns: the stop window of the command (out; CALIBRATE: median).
  * @applied: entries applied after the command (out).
  * @mismatches: entries whose old data did not match (out).
+ * @switch_ns: APPLY / REVERT: of @window_ns, the time the CPU doing the
+ *	work spent checking the stack of on-CPU tasks, comparing and
+ *	switching (out).
  */
 struct lpar_olp_cmd {
 	__u32 argsz;
@@ -917,6 +928,7 @@ struct lpar_olp_cmd {
 	__u64 window_ns;
 	__u32 applied;
 	__u32 mismatches;
+	__u64 switch_ns;
 };
 
 /**
