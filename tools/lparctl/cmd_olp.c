@@ -259,6 +259,10 @@ int cmd_olp(struct ctx *ctx, int argc, char **argv)
 	if (ret)
 		return ret;
 	sub = argv[optind];
+	if (strcmp(sub, "load") && strcmp(sub, "apply") &&
+	    strcmp(sub, "revert") && strcmp(sub, "status") &&
+	    strcmp(sub, "unload") && strcmp(sub, "calibrate"))
+		return usage_error(ctx, "unknown olp command '%s'", sub);
 	if (strcmp(sub, "load") && strcmp(sub, "calibrate") &&
 	    argc - optind > 1)
 		return usage_error(ctx, "unexpected argument '%s'",
