@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 		       c.window_ns / 1000.0);
 	value = median_u64(win, nwin);
 	baseline = median_u64(base, runs);
-	printf("# olp_window: %u rounds%s; windows min %.1f max %.1f us; checking and switching inside them: median %.1f us\n",
+	printf("# olp_window: %u rounds%s; windows %.1f..%.1f us, switching in them %.1f us\n",
 	       runs, image ? ", one partition running" : "",
 	       win[0] / 1000.0, win[nwin - 1] / 1000.0,
 	       median_u64(work, nwin) / 1000.0);

@@ -198,7 +198,7 @@ FIXTURE_TEARDOWN(olp)
 struct sampler {
 	int fd;
 	unsigned int id;
-	volatile int stop;
+	int stop;			/* __atomic */
 	__u64 longest_ms;
 	__u64 samples;
 	pthread_t thread;
@@ -210,7 +210,7 @@ static void *sampler_fn(void *arg)
 	struct lpar_status st;
 	__u64 last_n = 0, last_t = now_ms(), t;
 
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		if (lpar_status(s->fd, s->id, &st) == 0) {
 			t = now_ms();
 			if (st.guest_metric[0] != last_n) {
@@ -338,11 +338,12 @@ TEST_F_TIMEOUT(olp, apply_revert_hot_path, 600)
 	EXPECT_EQ(0, es[0].applied);
 	EXPECT_EQ(0, es[1].applied);
 
-	smp.stop = 1;
+	__atomic_store_n(&smp.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(smp.thread, NULL);
-	TH_LOG("guest: %llu iterations, longest pause %llu TSC ticks; host saw no progress for at most %llu ms (%llu samples)",
+	TH_LOG("guest: %llu iterations, longest pause %llu TSC ticks",
 	       (unsigned long long)st.guest_metric[0],
-	       (unsigned long long)st.guest_metric[3],
+	       (unsigned long long)st.guest_metric[3]);
+	TH_LOG("host saw no progress for at most %llu ms (%llu samples)",
 	       (unsigned long long)smp.longest_ms,
 	       (unsigned long long)smp.samples);
 	EXPECT_LT(smp.longest_ms, lpar_ms(3000));
@@ -601,7 +602,7 @@ struct applier {
 	unsigned int timeout_ms;
 	int ret;
 	struct lpar_olp_cmd c;
-	volatile int done;
+	int done;			/* __atomic */
 };
 
 static void *applier_fn(void *arg)
@@ -609,7 +610,7 @@ static void *applier_fn(void *arg)
 	struct applier *a = arg;
 
 	a->ret = olp_cmd(a->fd, LPAR_OLP_APPLY, a->timeout_ms, &a->c);
-	a->done = 1;
+	__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -644,7 +645,7 @@ TEST_F_TIMEOUT(olp, k0k1_stack_check_timeout, 600)
 	EXPECT_EQ(LPAR_OLP_LOADED, s.flags);
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, applier_fn, &a));
-	while (!a.done) {
+	while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE)) {
 		ASSERT_OK(olp_status(self->fd, &s, es, 2));
 		if ((s.flags & (LPAR_OLP_K0 | LPAR_OLP_K1)) ==
 		    (LPAR_OLP_K0 | LPAR_OLP_K1))

@@ -32,9 +32,9 @@ static const char *olp_hint(int err)
 {
 	switch (err) {
 	case EILSEQ:
-		return "old data do not match what is in memory: the patch was made for another lpar.ko (see dmesg for the entries)";
+		return "old data differ from memory: made for another lpar.ko? (dmesg lists the entries)";
 	case ETIMEDOUT:
-		return "a task stayed inside a function being switched (dmesg names it); try again, or with a longer --timeout";
+		return "a task stayed inside a function (dmesg names it): retry, or give a longer --timeout";
 	case ENXIO:
 		return "the patch module is not loaded: insmod it first";
 	case ENOENT:
@@ -161,7 +161,7 @@ static int olp_run(struct ctx *ctx, unsigned long req, const char *what,
 		printf("%s: nothing to do (%u entries applied)\n", what,
 		       c.applied);
 	else
-		printf("%s: done, %u entries applied; stop window %s (%s of it checking and switching)\n",
+		printf("%s: done, %u entries applied; stop window %s (%s of it switching)\n",
 		       what, c.applied, fmt_ns(c.window_ns, w, sizeof(w)),
 		       fmt_ns(c.switch_ns, s, sizeof(s)));
 	return EXIT_OK;

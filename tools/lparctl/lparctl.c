@@ -185,7 +185,7 @@ static const struct command commands[] = {
 	},
 	{
 		.name = "olp",
-		.synopsis = "load FILE | apply | revert | status | unload | calibrate [N] [--timeout MS]",
+		.synopsis = "load FILE|apply|revert|status|unload|calibrate [N] [--timeout MS]",
 		.summary = "on-line patch of lpar.ko (Documentation/lpar/olp.rst)",
 		.help = "  load FILE      validate a patch file (made by olp/mkpatch) and keep it\n"
 			"  apply          stack check, then one stop window: compare old data,\n"
