@@ -32,9 +32,9 @@ static const char *olp_hint(int err)
 {
 	switch (err) {
 	case EILSEQ:
-		return "old data differ from memory: made for another lpar.ko? (dmesg lists the entries)";
+		return "old data differ from memory (see dmesg): wrong lpar.ko?";
 	case ETIMEDOUT:
-		return "a task stayed inside a function (dmesg names it): retry, or give a longer --timeout";
+		return "a task stayed in a function (see dmesg): retry / --timeout";
 	case ENXIO:
 		return "the patch module is not loaded: insmod it first";
 	case ENOENT:
