@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "lpar_test.h"
 
@@ -768,4 +769,33 @@ TEST_F(olp, ten_entries)
 			      T_GUEST_MS, &st));
 }
 
-/* Only LPAR_OLP_STATUS works without CAP_SYS_ADMIN -- checked in core. */
+/* Without CAP_SYS_ADMIN only LPAR_OLP_STATUS works (on an open fd). */
+TEST_F(olp, unprivileged)
+{
+	struct lpar_olp_status s;
+	struct lpar_olp_cmd c;
+	int status;
+	pid_t pid;
+
+	ASSERT_OK(olp_load_file(self->fd, self->dir, "sc_level2"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int bad = 0;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		bad |= olp_status(self->fd, &s, NULL, 0) != 0;
+		bad |= !(s.flags & LPAR_OLP_LOADED);
+		bad |= olp_cmd(self->fd, LPAR_OLP_APPLY, 0, &c) != -EPERM;
+		bad |= olp_cmd(self->fd, LPAR_OLP_UNLOAD, 0, &c) != -EPERM;
+		bad |= olp_cmd(self->fd, LPAR_OLP_CALIBRATE, 0, &c) != -EPERM;
+		bad |= olp_load(self->fd, "x", 1) != -EPERM;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_OK(olp_status(self->fd, &s, NULL, 0));
+	EXPECT_EQ(0, s.nr_applied);
+}
