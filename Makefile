@@ -3,8 +3,8 @@
 # lpar: build, check and run.  The module itself is described by ./Kbuild;
 # the kernel's build system reads that one, this file drives everything.
 #
-#   make                the module (lpar.ko), tools/, selftests/ and the
-#                       example OLP patch (make olp-patch)
+#   make                the module (lpar.ko), tools/ and selftests/ (with
+#                       the example OLP patch the selftests use)
 #   make olp-patch      olp/example: patch module + patch files for lpar.ko
 #   make deps           install what is missing from Debian (apt-get)
 #   make check          deps, W=1 C=2 build with zero warnings, the
@@ -52,7 +52,7 @@ VMFLAGS ?=
 .PHONY: all module tools selftests olp-patch deps ksrc checkpatch check demo bench vm \
 	clean module-clean distclean help
 
-all: module tools selftests olp-patch
+all: module tools selftests
 
 help:
 	$(Q)sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
@@ -66,8 +66,13 @@ module:
 	$(Q)$(SUBMAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
 
 # On-line patches are built against lpar.ko (its Module.symvers, and its
-# bytes for the old data): olp/example, by the rules in olp/patch.mk.
-olp-patch: module
+# bytes for the old data): olp/example, by the rules in olp/patch.mk.  The
+# module is built first only if it is missing, so that "make module W=1"
+# followed by "make selftests" does not rebuild it with other flags.
+olp-patch:
+	$(kdir-ok)
+	$(Q)if [ ! -f lpar.ko ] || [ ! -f Module.symvers ]; then \
+		$(SUBMAKE) module; fi
 	$(Q)$(SUBMAKE) -C olp/example KDIR=$(KDIR) LPAR=$(CURDIR) $(KBUILD_FLAGS)
 
 # tools/ and selftests/ have their own Makefiles; KDIR and KSRC are in
@@ -79,7 +84,7 @@ tools: ksrc
 		echo "  SKIP    tools (no tools/Makefile)"; \
 	fi
 
-selftests: ksrc
+selftests: ksrc olp-patch
 	$(Q)if [ -f selftests/Makefile ]; then \
 		$(SUBMAKE) -C selftests KDIR=$(KDIR) KSRC=$(KSRC); \
 	else \
