@@ -18,6 +18,8 @@
  *     resolved and the patch module is pinned.
  *  3. Stack check: no sleeping task may be inside a function being
  *     replaced (apply) or inside a replacement being removed (revert).
+ *     A task's stack is scanned for any word in the range of those
+ *     functions first; only a task with such a word is unwound (ORC).
  *     Retried every OLP_RETRY_MS until the timeout, then the command
  *     is aborted and everything prepared is undone.  Tasks that are on a
  *     CPU cannot be unwound here; they are checked inside the window,
@@ -42,7 +44,6 @@
  */
 #define pr_fmt(fmt) "lpar: olp: " fmt
 
-#include <linux/bsearch.h>
 #include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/elf.h>
