@@ -3,7 +3,9 @@
 # lpar: build, check and run.  The module itself is described by ./Kbuild;
 # the kernel's build system reads that one, this file drives everything.
 #
-#   make                the module (lpar.ko), tools/ and selftests/
+#   make                the module (lpar.ko), tools/ and selftests/ (with
+#                       the example OLP patch the selftests use)
+#   make olp-patch      olp/example: patch module + patch files for lpar.ko
 #   make deps           install what is missing from Debian (apt-get)
 #   make check          deps, W=1 C=2 build with zero warnings, the
 #                       selftests in the VM, dmesg scan; last line
@@ -47,13 +49,13 @@ KBUILD_FLAGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
 VM := scripts/lpar-vm
 VMFLAGS ?=
 
-.PHONY: all module tools selftests deps ksrc checkpatch check demo bench vm \
+.PHONY: all module tools selftests olp-patch deps ksrc checkpatch check demo bench vm \
 	clean module-clean distclean help
 
 all: module tools selftests
 
 help:
-	$(Q)sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- build -------------------------------------------------------------------
 
@@ -62,6 +64,16 @@ kdir-ok = $(if $(KDIR),,$(error no kernel headers found: run "make deps" (or set
 module:
 	$(kdir-ok)
 	$(Q)$(SUBMAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
+
+# On-line patches are built against lpar.ko (its Module.symvers, and its
+# bytes for the old data): olp/example, by the rules in olp/patch.mk.  The
+# module is built first only if it is missing, so that "make module W=1"
+# followed by "make selftests" does not rebuild it with other flags.
+olp-patch:
+	$(kdir-ok)
+	$(Q)if [ ! -f lpar.ko ] || [ ! -f Module.symvers ]; then \
+		$(SUBMAKE) module; fi
+	$(Q)$(SUBMAKE) -C olp/example KDIR=$(KDIR) LPAR=$(CURDIR) $(KBUILD_FLAGS)
 
 # tools/ and selftests/ have their own Makefiles; KDIR and KSRC are in
 # their environment (and on their command line).
@@ -72,7 +84,7 @@ tools: ksrc
 		echo "  SKIP    tools (no tools/Makefile)"; \
 	fi
 
-selftests: ksrc
+selftests: ksrc olp-patch
 	$(Q)if [ -f selftests/Makefile ]; then \
 		$(SUBMAKE) -C selftests KDIR=$(KDIR) KSRC=$(KSRC); \
 	else \
@@ -172,6 +184,7 @@ clean: module-clean
 	$(Q)if [ -f tools/Makefile ]; then $(SUBMAKE) -C tools clean; fi
 	$(Q)if [ -f selftests/Makefile ]; then $(SUBMAKE) -C selftests clean; fi
 	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench clean; fi
+	$(Q)$(SUBMAKE) -C olp/example clean >/dev/null
 	$(Q)rm -rf $(BUILD)/vm-out $(BUILD)/check
 
 # Also the extracted kernel source, the initramfs and the VM's results.

@@ -77,4 +77,17 @@ else
 	rc=1
 fi
 
+# OLP: stop window of a 10-entry patch against an empty stop_machine.
+OLP_KO="$TREE/olp/example/lpar_olp_example.ko"
+if [ -e "$OLP_KO" ] && [ -e "$TREE/olp/example/bench10.olp" ] &&
+   insmod "$OLP_KO"; then
+	"$BENCH/olp_window" --runs "$((RUNS < 9 ? 9 : RUNS))" \
+		--patch "$TREE/olp/example/bench10.olp" \
+		--image "$BENCH/guest_spin.bin" || rc=1
+	rmmod lpar_olp_example || rc=1
+else
+	echo "run_all: $OLP_KO missing or not loadable (make olp-patch): olp_stop_window not measured" >&2
+	rc=1
+fi
+
 exit $rc

@@ -1014,6 +1014,8 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return do_console(arg);
 	case LPAR_SLOT_INFO:
 		return lpar_pci_ioctl(cmd, arg);
+	case LPAR_OLP_STATUS:
+		return lpar_olp_ioctl(cmd, arg);
 	case LPAR_DEFINE:
 	case LPAR_UNDEFINE:
 	case LPAR_ACT:
@@ -1033,6 +1035,11 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_PCI_ADD:
 	case LPAR_PCI_REM:
 	case LPAR_SLOT_ENABLE:
+	case LPAR_OLP_LOAD:
+	case LPAR_OLP_APPLY:
+	case LPAR_OLP_REVERT:
+	case LPAR_OLP_UNLOAD:
+	case LPAR_OLP_CALIBRATE:
 		break;
 	default:
 		return -ENOTTY;
@@ -1060,6 +1067,12 @@ static long lpar_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case LPAR_PCI_REM:
 	case LPAR_SLOT_ENABLE:
 		return lpar_pci_ioctl(cmd, arg);
+	case LPAR_OLP_LOAD:
+	case LPAR_OLP_APPLY:
+	case LPAR_OLP_REVERT:
+	case LPAR_OLP_UNLOAD:
+	case LPAR_OLP_CALIBRATE:
+		return lpar_olp_ioctl(cmd, arg);
 	default:
 		return do_cmd(cmd, arg);
 	}
@@ -1111,13 +1124,18 @@ static int __init lpar_init(void)
 	ret = lpar_pci_init();
 	if (ret)
 		goto err_sysfs;
-	ret = misc_register(&lpar_misc);
+	ret = lpar_olp_init();
 	if (ret)
 		goto err_pci;
+	ret = misc_register(&lpar_misc);
+	if (ret)
+		goto err_olp;
 	pr_info("loaded: %llu MiB of main storage in %u extent(s), increment %llu KiB\n",
 		lpar_pool.total >> 20, lpar_pool.nr_ext, inc >> 10);
 	return 0;
 
+err_olp:
+	lpar_olp_exit();
 err_pci:
 	lpar_pci_exit();
 err_sysfs:
@@ -1154,6 +1172,7 @@ static void __exit lpar_exit(void)
 		kobject_del(&p->kobj);
 		kobject_put(&p->kobj);
 	}
+	lpar_olp_exit();
 	lpar_sysfs_exit();
 	lpar_storage_exit();
 	preempt_notifier_dec();

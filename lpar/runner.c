@@ -417,7 +417,9 @@ static bool order_ready(struct lpar_partition *p, u64 gen)
 	return ready;
 }
 
-static long runner_wait(struct lpar_partition *p, u64 gen, unsigned long arg)
+/* Out of line: the OLP selftests patch the path a runner sleeps in. */
+static noinline long runner_wait(struct lpar_partition *p, u64 gen,
+				 unsigned long arg)
 {
 	struct lpar_order o;
 	long ret;

@@ -32,7 +32,7 @@ cd "$tree" || exit 1
 pool=${LPAR_BOOT_POOL:-512M@0x40000000}
 runner=$tree/tools/runner/lpar-runner
 insmod_args=${LPAR_INSMOD_ARGS:-boot_pool=$pool runner=$runner}
-tests=${LPAR_TESTS:-lpar_validation_test lpar_lifecycle_test lpar_storage_test lpar_failure_test lpar_mvstor_test lpar_pci_test lpar_unload_test lpar_fuzz_test}
+tests=${LPAR_TESTS:-lpar_validation_test lpar_lifecycle_test lpar_storage_test lpar_failure_test lpar_mvstor_test lpar_pci_test lpar_olp_test lpar_unload_test lpar_fuzz_test}
 budget=${LPAR_SUITE_BUDGET:-3000}
 
 # Per-binary caps (seconds); each is also cut to what is left of the budget.
@@ -44,6 +44,7 @@ cap() {
 	lpar_failure_test) echo 900 ;;
 	lpar_mvstor_test) echo 1200 ;;
 	lpar_pci_test) echo 1200 ;;
+	lpar_olp_test) echo 900 ;;
 	lpar_fuzz_test) echo 400 ;;
 	lpar_unload_test) echo 450 ;;
 	*) echo 600 ;;
@@ -226,7 +227,7 @@ fi
 for t in $tests; do
 	[ -x "$st/$t" ] || fail_case "$t: not built (make selftests)"
 done
-for g in hello pattern probe spin crash smp mover hotplug dmaloop; do
+for g in hello pattern probe spin crash smp mover hotplug dmaloop pcictl olp; do
 	[ -f "$st/guest/$g.bin" ] || note "guest $g.bin not built"
 done
 if ! load_module; then

@@ -225,6 +225,22 @@ static const struct command commands[] = {
 		.run = cmd_console,
 	},
 	{
+		.name = "olp",
+		.synopsis = "load FILE|apply|revert|status|unload|calibrate [N] [--timeout MS]",
+		.summary = "on-line patch of lpar.ko (Documentation/lpar/olp.rst)",
+		.help = "  load FILE      validate a patch file (made by olp/mkpatch) and keep it\n"
+			"  apply          stack check, then one stop window: compare old data,\n"
+			"                 switch every entry (all or nothing); K0/K1 meanwhile\n"
+			"  revert         the same backwards\n"
+			"  status         K0/K1, the loaded patch and its entries\n"
+			"  unload         forget the loaded patch (nothing may be applied)\n"
+			"  calibrate [N]  median of N empty stop_machine windows (default 101)\n"
+			"  --timeout MS   how long the stack check may retry (apply, revert;\n"
+			"                 default: the module's olp_timeout_ms)\n"
+			"\nThe patch module named by the file must be loaded first (insmod).\n",
+		.run = cmd_olp,
+	},
+	{
 		.name = "pool",
 		.synopsis = "",
 		.summary = "show main storage: total, free, extents and a map",

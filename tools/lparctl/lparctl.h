@@ -142,6 +142,7 @@ int cmd_resize(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_slot(struct ctx *ctx, int argc, char **argv);
 int cmd_pci(struct ctx *ctx, int argc, char **argv);
+int cmd_olp(struct ctx *ctx, int argc, char **argv);
 
 /* JSON helpers shared by the info and life-cycle commands. */
 void json_def_fields(const struct lpar_def *def);

@@ -822,6 +822,67 @@ struct lpar_runner_sci {
 #define LPAR_OLP_MAX_ENTRIES	64
 #define LPAR_OLP_MAX_FILE	(1U << 20)
 #define LPAR_OLP_SYM_LEN	64
+#define LPAR_OLP_MAX_LEN	4096	/* bytes of old / new data per entry */
+
+#define LPAR_OLP_MAGIC		0x504c4f4cU	/* "LOLP" in file byte order */
+#define LPAR_OLP_VERSION	1
+
+/**
+ * struct lpar_olp_file_hdr - start of a patch file (all fields little-endian).
+ * @magic: LPAR_OLP_MAGIC.
+ * @version: LPAR_OLP_VERSION.
+ * @hdr_size: sizeof(struct lpar_olp_file_hdr).
+ * @nr_entries: entries that follow (1..LPAR_OLP_MAX_ENTRIES).
+ * @file_size: bytes of the whole file.
+ * @name: the patch's name, NUL-terminated.
+ * @module: the patch module holding the FUNC entries' replacements,
+ *	NUL-terminated; empty if the patch has only DATA entries.
+ *
+ * The entries follow, each a struct lpar_olp_file_entry and its data.
+ */
+struct lpar_olp_file_hdr {
+	__le32 magic;
+	__le16 version;
+	__le16 hdr_size;
+	__le32 nr_entries;
+	__le32 file_size;
+	char name[LPAR_OLP_SYM_LEN];
+	char module[LPAR_OLP_SYM_LEN];
+};
+
+/**
+ * struct lpar_olp_file_entry - one entry of a patch file (little-endian).
+ * @size: bytes of this entry: sizeof(struct lpar_olp_file_entry) +
+ *	2 * @length.
+ * @kind: LPAR_OLP_FUNC or LPAR_OLP_DATA.
+ * @flags: 0.
+ * @offset: byte offset into @target (FUNC: 0).
+ * @length: bytes of old data (1..LPAR_OLP_MAX_LEN).
+ * @target: a symbol of lpar.ko, NUL-terminated.
+ * @new_sym: FUNC: the replacement's name in the patch module; DATA: empty.
+ *
+ * Followed by @length bytes of old data, then @length bytes that are, for
+ * FUNC, the compare mask (non-zero: byte not compared -- relocations and
+ * other sites the kernel rewrites when it loads lpar.ko) and, for DATA,
+ * the new data.
+ */
+struct lpar_olp_file_entry {
+	__le32 size;
+	__le16 kind;
+	__le16 flags;
+	__le32 offset;
+	__le32 length;
+	char target[LPAR_OLP_SYM_LEN];
+	char new_sym[LPAR_OLP_SYM_LEN];
+};
+
+/*
+ * struct lpar_olp_cmd.flags of LPAR_OLP_CALIBRATE: before each empty
+ * stop_machine, prepare and check the loaded patch as LPAR_OLP_APPLY does
+ * (then undo it), so that the baseline starts from the same state as a
+ * real window.
+ */
+#define LPAR_OLP_CAL_PREPARED	0x1U
 
 /* struct lpar_olp_status.flags (out) */
 #define LPAR_OLP_K0		0x1U	/* start requested */
@@ -848,13 +909,16 @@ struct lpar_olp_load {
  * struct lpar_olp_cmd - LPAR_OLP_APPLY, LPAR_OLP_REVERT, LPAR_OLP_UNLOAD,
  *	LPAR_OLP_CALIBRATE.
  * @argsz: size of the struct passed.
- * @flags: must be 0.
+ * @flags: 0; LPAR_OLP_CALIBRATE: LPAR_OLP_CAL_PREPARED or 0.
  * @timeout_ms: how long the stack check may retry before the command is
  *	aborted (0 = the module's olp_timeout_ms).
  * @count: LPAR_OLP_CALIBRATE: empty stop_machine calls to make (1..1000).
  * @window_ns: the stop window of the command (out; CALIBRATE: median).
  * @applied: entries applied after the command (out).
  * @mismatches: entries whose old data did not match (out).
+ * @switch_ns: APPLY / REVERT: of @window_ns, the time the CPU doing the
+ *	work spent checking the stack of on-CPU tasks, comparing and
+ *	switching (out).
  */
 struct lpar_olp_cmd {
 	__u32 argsz;
@@ -864,12 +928,14 @@ struct lpar_olp_cmd {
 	__u64 window_ns;
 	__u32 applied;
 	__u32 mismatches;
+	__u64 switch_ns;
 };
 
 /**
  * struct lpar_olp_entry_status - one entry of the loaded patch.
  * @target: lpar.ko symbol.
- * @offset: offset into it.
+ * @new_sym: FUNC: the replacement in the patch module.
+ * @offset: offset into @target.
  * @length: bytes of old / new data.
  * @kind: LPAR_OLP_FUNC or LPAR_OLP_DATA.
  * @applied: 1 once applied.
@@ -878,6 +944,7 @@ struct lpar_olp_cmd {
  */
 struct lpar_olp_entry_status {
 	char target[LPAR_OLP_SYM_LEN];
+	char new_sym[LPAR_OLP_SYM_LEN];
 	__u32 offset;
 	__u32 length;
 	__u32 kind;
@@ -894,23 +961,25 @@ struct lpar_olp_entry_status {
  * @argsz: size of the struct passed.
  * @flags: LPAR_OLP_K0 | LPAR_OLP_K1 | LPAR_OLP_LOADED (out).
  * @name: the loaded patch's name (out).
+ * @module: its patch module, empty for a DATA-only patch (out).
  * @nr_entries: entries in the loaded patch (out).
  * @nr_max: room at @entries_ptr, in struct lpar_olp_entry_status (in).
  * @entries_ptr: user pointer, or 0.
  * @last_window_ns: stop window of the last apply or revert (out).
  * @last_result: errno of the last apply or revert, 0 on success (out).
- * @pad: reserved, 0.
+ * @nr_applied: entries of the loaded patch applied now (out).
  */
 struct lpar_olp_status {
 	__u32 argsz;
 	__u32 flags;
 	char name[LPAR_OLP_SYM_LEN];
+	char module[LPAR_OLP_SYM_LEN];
 	__u32 nr_entries;
 	__u32 nr_max;
 	__u64 entries_ptr;
 	__u64 last_window_ns;
 	__s32 last_result;
-	__u32 pad;
+	__u32 nr_applied;
 };
 
 /*
