@@ -18,7 +18,10 @@
 # hello partitions exchange their storage.  When the VM has the edu test
 # device and an IOMMU, two partitions running the hotplug guest pass the
 # edu between them while both run (slot add, add_pci, rem_pci, add_pci;
-# each guest takes the SCI, configures the device and checks a DMA).  Finally it deactivates them
+# each guest takes the SCI, configures the device and checks a DMA).
+# Then lpar.ko is patched on line (OLP) while a partition asks its
+# service call in a loop: the answer changes with the patch and back with
+# the revert.  Finally it deactivates them
 # all and unloads the module.  Exit status 0 when every step worked; on any
 # failure it says which step failed, cleans up and exits 1.
 #
@@ -45,11 +48,15 @@ module=lpar.ko
 image=${LPAR_DEMO_IMAGE:-selftests/guest/hello.bin}
 pattern=${LPAR_DEMO_PATTERN:-selftests/guest/pattern.bin}
 hotplug=${LPAR_DEMO_HOTPLUG:-selftests/guest/hotplug.bin}
+olpguest=selftests/guest/olp.bin
+olpko=olp/example/lpar_olp_example.ko
+olppatch=olp/example/sc_level2.olp
 pool=${LPAR_BOOT_POOL:-512M@0x40000000}
 wait_s=${LPAR_DEMO_WAIT:-120}
 pause=${LPAR_DEMO_PAUSE:-0}
 
 loaded=
+olp_loaded=
 defined=()
 step_no=0
 
@@ -95,6 +102,11 @@ cleanup() {
 		echo >&2
 		echo "demo: kernel messages of lpar (last 30):" >&2
 		dmesg | grep -E 'lpar|WARNING|BUG|Oops' | tail -n 30 | sed 's/^/    /' >&2
+	fi
+	if [ -n "$olp_loaded" ]; then
+		"$lparctl" olp revert >/dev/null 2>&1
+		"$lparctl" olp unload >/dev/null 2>&1
+		rmmod lpar_olp_example 2>/dev/null
 	fi
 	if [ -n "$loaded" ]; then
 		for name in "${defined[@]}"; do
@@ -170,7 +182,8 @@ step "Preflight" \
 	"plays the host.  Check that everything the demo needs is here."
 [ "$(id -u)" -eq 0 ] || fail "must run as root (inside scripts/lpar-vm)"
 missing=
-for f in "$module" "$runner" tools/lparctl/lparctl "$image" "$pattern"; do
+for f in "$module" "$runner" tools/lparctl/lparctl "$image" "$pattern" "$hotplug" \
+	 "$olpguest" "$olpko" "$olppatch"; do
 	[ -e "$f" ] || missing+=" $f"
 done
 [ -z "$missing" ] || fail "missing:$missing -- run 'make' (and 'make -C selftests guests') first, or 'make demo'"
@@ -380,6 +393,54 @@ else
 	defined=(LPAR1 LPAR2 PATTERN)
 fi
 
+# --- on-line patch ---------------------------------------------------------------
+# metric NAME I: guest metric I of a partition.
+metric() {
+	"$lparctl" --json show "$1" | tr -d ' \n' |
+		sed -n 's/.*"guest_metrics":\[\([0-9,]*\)\].*/\1/p' | cut -d, -f$(($2 + 1))
+}
+# wait_level NAME LEVEL: until the olp guest reports that code level.
+wait_level() {
+	local start=$SECONDS
+	while [ "$(metric "$1" 1)" != "$2" ]; do
+		[ $((SECONDS - start)) -lt "$wait_s" ] ||
+			fail "$1 did not see code level $2 within ${wait_s}s"
+		sleep 0.2
+	done
+}
+step "On-line patch" \
+	"OLPG runs $(basename "$olpguest"): it asks the service call LPAR_SC_INFO in a" \
+	"loop and reports the code level of the answer (metric 1) and its" \
+	"iterations (metric 0).  A patch replaces lpar.ko's answering function" \
+	"(through ftrace, in one stop_machine window after a stack check) while" \
+	"it runs; the guest sees level 2, then level 1 again after the revert."
+run "$lparctl" define 5 OLPG --size 16M --vcpus 1 --image "$olpguest"
+defined+=(OLPG)
+run "$lparctl" act OLPG
+wait_level OLPG 1
+run insmod "$olpko"
+olp_loaded=1
+run "$lparctl" olp load "$olppatch"
+run "$lparctl" olp status
+it_before=$(metric OLPG 0)
+run "$lparctl" olp apply
+wait_level OLPG 2
+run "$lparctl" olp status
+run "$lparctl" show OLPG
+run_fails rmmod lpar_olp_example
+run "$lparctl" olp revert
+wait_level OLPG 1
+it_after=$(metric OLPG 0)
+printf '\n     OLPG: %s service calls before the apply, %s after the revert; level 1 again\n' \
+	"$it_before" "$it_after"
+[ "${it_after:-0}" -gt "${it_before:-0}" ] || fail "OLPG stopped asking"
+run "$lparctl" olp unload
+run rmmod lpar_olp_example
+olp_loaded=
+run "$lparctl" deact OLPG
+run "$lparctl" undefine OLPG
+defined=(LPAR1 LPAR2 PATTERN)
+
 # --- deactivate -------------------------------------------------------------------
 step "Deactivate all" \
 	"deact ends the runner and scrubs and releases the storage to the pool."
@@ -405,4 +466,4 @@ fi
 printf '\ndemo: OK -- partitions defined, activated, run, stopped, resumed; storage keys shown;\n'
 printf '      a running partition moved twice (MVSTOR) and kept verifying its storage;\n'
 printf '      two running partitions exchanged; a PCI slot moved between running partitions;\n'
-printf '      all deactivated\n'
+printf '      lpar.ko patched on line and reverted while a guest watched; all deactivated\n'
