@@ -119,10 +119,19 @@ void lpar_fail(struct lpar_partition *p, const char *fmt, ...)
 	lpar_set_state(p, LPAR_STATE_FAILED);
 }
 
-/* Record why a command failed: one dmesg line naming the partition. */
-static int cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
-	__printf(3, 4);
-static int cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
+/**
+ * lpar_cmd_error() - record why a command on a partition failed.
+ * @p: the partition.
+ * @err: the negative errno the command returns.
+ * @fmt: the reason, printf style.
+ *
+ * One dmesg line naming the partition and the reason; the reason is also
+ * kept for the partition's status.
+ *
+ * Context: takes lpar_mutex.
+ * Return: @err.
+ */
+int lpar_cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
 {
 	char msg[LPAR_REASON_LEN];
 	va_list args;
@@ -429,8 +438,8 @@ static int do_undefine(struct lpar_partition *p)
 	}
 	if (p->state != LPAR_STATE_DEACTIVATED) {
 		mutex_unlock(&lpar_mutex);
-		return cmd_error(p, -EBUSY, "cannot undefine: partition is %s",
-				 lpar_state_name(p->state));
+		return lpar_cmd_error(p, -EBUSY, "cannot undefine: partition is %s",
+				      lpar_state_name(p->state));
 	}
 	lpar_parts[p->def.id] = NULL;
 	mutex_unlock(&lpar_mutex);
@@ -687,8 +696,8 @@ int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms)
 	if (was != LPAR_STATE_OPERATING && was != LPAR_STATE_STOPPED &&
 	    was != LPAR_STATE_FAILED) {
 		mutex_unlock(&lpar_mutex);
-		ret = cmd_error(p, -EINVAL, "cannot deact: partition is %s",
-				lpar_state_name(was));
+		ret = lpar_cmd_error(p, -EINVAL, "cannot deact: partition is %s",
+				     lpar_state_name(was));
 		goto out;
 	}
 	lpar_set_state(p, LPAR_STATE_DEACTIVATING);
@@ -739,8 +748,8 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 	mutex_lock(&lpar_mutex);
 	if (p->state != from) {
 		mutex_unlock(&lpar_mutex);
-		ret = cmd_error(p, -EINVAL, "cannot %s: partition is %s", what,
-				lpar_state_name(p->state));
+		ret = lpar_cmd_error(p, -EINVAL, "cannot %s: partition is %s", what,
+				     lpar_state_name(p->state));
 		goto out;
 	}
 	mutex_unlock(&lpar_mutex);

@@ -236,6 +236,8 @@ extern unsigned int lpar_watchdog_ms;
 const char *lpar_state_name(enum lpar_state state);
 void lpar_set_state(struct lpar_partition *p, enum lpar_state state);
 void lpar_fail(struct lpar_partition *p, const char *fmt, ...) __printf(2, 3);
+int lpar_cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
+	__printf(3, 4);
 int lpar_act(struct lpar_partition *p);
 int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms);
 int lpar_stop(struct lpar_partition *p);

@@ -129,31 +129,40 @@ static const char * const slot_state_names[] = {
 	[LPAR_SLOT_DISABLED] = "disabled",
 };
 
-/* A failed command: one dmesg line naming the partition, and its reason. */
-static int part_err(struct lpar_partition *p, int err, const char *fmt, ...)
-	__printf(3, 4);
-static int part_err(struct lpar_partition *p, int err, const char *fmt, ...)
-{
-	char msg[LPAR_REASON_LEN];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	pr_info("partition %u (%s): %s (%d)\n", p->def.id, p->def.name, msg,
-		err);
-	mutex_lock(&lpar_mutex);
-	strscpy(p->reason, msg, sizeof(p->reason));
-	mutex_unlock(&lpar_mutex);
-	return err;
-}
-
 static struct lpar_pci_slot *slot_find(u32 nr)
 {
 	lockdep_assert_held(&slot_mutex);
 	if (nr == 0 || nr >= LPAR_MAX_SLOTS)
 		return NULL;
 	return slots[nr];
+}
+
+/*
+ * The slot @nr that @p owns, settled (assigned or disabled): what rem_pci
+ * and enable work on.  Any other case is the command's error.
+ */
+static int owned_slot(struct lpar_partition *p, u32 nr, const char *what,
+		      struct lpar_pci_slot **sp)
+{
+	struct lpar_pci_slot *s;
+
+	lockdep_assert_held(&slot_mutex);
+	s = slot_find(nr);
+	if (!s)
+		return lpar_cmd_error(p, -ENOENT, "%s: slot %u does not exist",
+				      what, nr);
+	if (s->state == LPAR_SLOT_FREE)
+		return lpar_cmd_error(p, -EINVAL, "%s: slot %u is not assigned",
+				      what, nr);
+	if (s->owner != p)
+		return lpar_cmd_error(p, -EPERM,
+				      "%s: slot %u belongs to partition %u",
+				      what, nr, s->owner->def.id);
+	if (s->state != LPAR_SLOT_ASSIGNED && s->state != LPAR_SLOT_DISABLED)
+		return lpar_cmd_error(p, -EBUSY, "%s: slot %u is %s", what, nr,
+				      slot_state_names[s->state]);
+	*sp = s;
+	return 0;
 }
 
 static bool part_active(struct lpar_partition *p)
@@ -360,14 +369,14 @@ static int slot_attach(struct lpar_pci_slot *s, struct lpar_partition *p,
 	mutex_unlock(&slot_mutex);
 	switch (ret) {
 	case -EREMOTEIO:
-		return part_err(p, -EIO, "runner could not attach slot %u (%s)",
-				s->nr, s->bdf);
+		return lpar_cmd_error(p, -EIO, "runner could not attach slot %u (%s)",
+				      s->nr, s->bdf);
 	case -ETIMEDOUT:
-		return part_err(p, ret, "runner did not attach slot %u within %u ms",
-				s->nr, pci_order_timeout_ms);
+		return lpar_cmd_error(p, ret, "runner did not attach slot %u within %u ms",
+				      s->nr, pci_order_timeout_ms);
 	default:
-		return part_err(p, -EIO, "runner went away while attaching slot %u",
-				s->nr);
+		return lpar_cmd_error(p, -EIO, "runner went away while attaching slot %u",
+				      s->nr);
 	}
 }
 
@@ -456,25 +465,26 @@ static int lpar_pci_add(u32 nr, u32 id)
 	mutex_lock(&slot_mutex);
 	s = slot_find(nr);
 	if (!s) {
-		ret = part_err(p, -ENOENT, "add_pci: slot %u does not exist", nr);
+		ret = lpar_cmd_error(p, -ENOENT, "add_pci: slot %u does not exist", nr);
 		goto out_unlock;
 	}
 	if (s->owner == p && s->state != LPAR_SLOT_FREE) {
-		ret = part_err(p, -EALREADY, "add_pci: slot %u is already the partition's (%s)",
-			       nr, slot_state_names[s->state]);
+		ret = lpar_cmd_error(p, -EALREADY,
+				     "add_pci: slot %u is already the partition's (%s)",
+				     nr, slot_state_names[s->state]);
 		goto out_unlock;
 	}
 	if (s->state != LPAR_SLOT_FREE) {
-		ret = part_err(p, -EBUSY, "add_pci: slot %u belongs to partition %u",
-			       nr, s->owner ? s->owner->def.id : 0);
+		ret = lpar_cmd_error(p, -EBUSY, "add_pci: slot %u belongs to partition %u",
+				     nr, s->owner ? s->owner->def.id : 0);
 		goto out_unlock;
 	}
 	mutex_lock(&lpar_mutex);
 	ret = p->state == LPAR_STATE_OPERATING && p->attached && p->running;
 	mutex_unlock(&lpar_mutex);
 	if (!ret) {
-		ret = part_err(p, -EINVAL, "add_pci: slot %u: partition is %s",
-			       nr, lpar_state_name(p->state));
+		ret = lpar_cmd_error(p, -EINVAL, "add_pci: slot %u: partition is %s",
+				     nr, lpar_state_name(p->state));
 		goto out_unlock;
 	}
 	kobject_get(&p->kobj);
@@ -529,25 +539,9 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 	if (ret)
 		return ret;
 	mutex_lock(&slot_mutex);
-	s = slot_find(nr);
-	if (!s) {
-		ret = part_err(p, -ENOENT, "rem_pci: slot %u does not exist", nr);
+	ret = owned_slot(p, nr, "rem_pci", &s);
+	if (ret)
 		goto out_unlock;
-	}
-	if (s->state == LPAR_SLOT_FREE) {
-		ret = part_err(p, -EINVAL, "rem_pci: slot %u is not assigned", nr);
-		goto out_unlock;
-	}
-	if (s->owner != p) {
-		ret = part_err(p, -EPERM, "rem_pci: slot %u belongs to partition %u",
-			       nr, s->owner->def.id);
-		goto out_unlock;
-	}
-	if (s->state != LPAR_SLOT_ASSIGNED && s->state != LPAR_SLOT_DISABLED) {
-		ret = part_err(p, -EBUSY, "rem_pci: slot %u is %s", nr,
-			       slot_state_names[s->state]);
-		goto out_unlock;
-	}
 	was = s->state;
 	if (was == LPAR_SLOT_DISABLED && !s->attached) {
 		/* Surprise-removed already: nothing to ask anyone. */
@@ -575,9 +569,9 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 			s->enable = true;
 			s->state = LPAR_SLOT_ASSIGNED;
 			mutex_unlock(&slot_mutex);
-			ret = part_err(p, -ETIMEDOUT,
-				       "rem_pci: guest did not release slot %u within %u ms (force takes it anyway)",
-				       nr, timeout_ms);
+			ret = lpar_cmd_error(p, -ETIMEDOUT,
+					     "rem_pci: guest did not release slot %u within %u ms (force takes it anyway)",
+					     nr, timeout_ms);
 			put_part_locked(p);
 			return ret;
 		}
@@ -591,8 +585,8 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 		slot_free_owner(s);
 	mutex_unlock(&slot_mutex);
 	if (ret) {
-		ret = part_err(p, -EIO, "rem_pci: slot %u could not be taken back",
-			       nr);
+		ret = lpar_cmd_error(p, -EIO, "rem_pci: slot %u could not be taken back",
+				     nr);
 		put_part_locked(p);
 		return ret;
 	}
@@ -634,25 +628,9 @@ static int lpar_pci_enable(u32 nr, u32 id, u32 value)
 	if (ret)
 		return ret;
 	mutex_lock(&slot_mutex);
-	s = slot_find(nr);
-	if (!s) {
-		ret = part_err(p, -ENOENT, "enable: slot %u does not exist", nr);
+	ret = owned_slot(p, nr, "enable", &s);
+	if (ret)
 		goto out_unlock;
-	}
-	if (s->state == LPAR_SLOT_FREE) {
-		ret = part_err(p, -EINVAL, "enable: slot %u is not assigned", nr);
-		goto out_unlock;
-	}
-	if (s->owner != p) {
-		ret = part_err(p, -EPERM, "enable: slot %u belongs to partition %u",
-			       nr, s->owner->def.id);
-		goto out_unlock;
-	}
-	if (s->state != LPAR_SLOT_ASSIGNED && s->state != LPAR_SLOT_DISABLED) {
-		ret = part_err(p, -EBUSY, "enable: slot %u is %s", nr,
-			       slot_state_names[s->state]);
-		goto out_unlock;
-	}
 	if (s->enable == value) {
 		ret = 0;
 		goto out_unlock;
@@ -667,8 +645,8 @@ static int lpar_pci_enable(u32 nr, u32 id, u32 value)
 			pr_info("partition %u (%s): slot %u disabled\n",
 				p->def.id, p->def.name, nr);
 		else
-			ret = part_err(p, -EIO, "enable: slot %u could not be taken back",
-				       nr);
+			ret = lpar_cmd_error(p, -EIO, "enable: slot %u could not be taken back",
+					     nr);
 		put_part_locked(p);
 		return ret;
 	}
@@ -676,8 +654,8 @@ static int lpar_pci_enable(u32 nr, u32 id, u32 value)
 	ret = p->state == LPAR_STATE_OPERATING && p->attached && p->running;
 	mutex_unlock(&lpar_mutex);
 	if (!ret || s->attached) {
-		ret = part_err(p, -EINVAL, "enable: slot %u: partition is %s",
-			       nr, lpar_state_name(p->state));
+		ret = lpar_cmd_error(p, -EINVAL, "enable: slot %u: partition is %s",
+				     nr, lpar_state_name(p->state));
 		goto out_unlock;
 	}
 	s->enable = true;

@@ -820,7 +820,7 @@ struct lpar_runner_sci {
  * Documentation/lpar/olp.rst; LPAR_OLP_LOAD takes the whole file.
  */
 #define LPAR_OLP_MAX_ENTRIES	64
-#define LPAR_OLP_MAX_FILE	(1U << 20)
+#define LPAR_OLP_MAX_FILE	0x100000U
 #define LPAR_OLP_SYM_LEN	64
 #define LPAR_OLP_MAX_LEN	4096	/* bytes of old / new data per entry */
 
