@@ -226,10 +226,14 @@ static int vcpu_place(struct vcpu *v)
 	return 0;
 }
 
+/* Consecutive spurious EFAULTs from KVM_RUN tolerated (see below). */
+#define VCPU_EFAULT_RETRIES	10000
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct runner *r = v->r;
+	unsigned int efaults = 0;
 	sigset_t set;
 	int err;
 
@@ -268,9 +272,22 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/*
+			 * KVM faults a storage page in through lpar's fault
+			 * handler, then looks the PTE up again; a storage
+			 * move that zaps the page in between makes KVM_RUN
+			 * fail with EFAULT although nothing is wrong.  The
+			 * guest has not moved: enter again.  Only a fault
+			 * that persists is the guest's (or ours).
+			 */
+			if (errno == EFAULT && ++efaults < VCPU_EFAULT_RETRIES) {
+				sched_yield();
+				continue;
+			}
 			vcpu_checkstop(v, "KVM_RUN: %s", strerror(errno));
 			break;
 		}
+		efaults = 0;
 		if (vcpu_handle_exit(v))
 			break;
 	}
