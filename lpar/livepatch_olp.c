@@ -573,7 +573,7 @@ static bool olp_same(const struct olp_entry *e, const u8 *want)
 	return true;
 }
 
-static bool olp_todo(const struct olp_entry *e, bool revert)
+static bool olp_pending(const struct olp_entry *e, bool revert)
 {
 	return revert ? e->applied : !e->applied;
 }
@@ -608,7 +608,7 @@ static int olp_window_fn(void *data)
 		struct olp_entry *e = &p->e[i];
 		bool same;
 
-		if (!olp_todo(e, w->revert))
+		if (!olp_pending(e, w->revert))
 			continue;
 		if (e->kind == LPAR_OLP_DATA && w->revert)
 			same = olp_same(e, e->aux);
@@ -623,7 +623,7 @@ static int olp_window_fn(void *data)
 	for (i = 0; i < p->nr; i++) {
 		struct olp_entry *e = &p->e[i];
 
-		if (!olp_todo(e, w->revert))
+		if (!olp_pending(e, w->revert))
 			continue;
 		if (e->kind == LPAR_OLP_FUNC)
 			WRITE_ONCE(e->on, !w->revert);
@@ -684,7 +684,7 @@ static unsigned int olp_warm(struct olp_window *w)
 	for (i = 0; i < p->nr; i++) {
 		struct olp_entry *e = &p->e[i];
 
-		if (!olp_todo(e, w->revert))
+		if (!olp_pending(e, w->revert))
 			continue;
 		if (e->kind == LPAR_OLP_DATA && w->revert)
 			same += olp_same(e, e->aux);
@@ -879,7 +879,7 @@ static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 {
 	struct olp_patch *p = olp_cur;
 	const char *what = revert ? "revert" : "apply";
-	unsigned int i, todo = 0, todo_func = 0;
+	unsigned int i, pending = 0, pending_func = 0;
 	unsigned int timeout = c->timeout_ms ?: READ_ONCE(olp_timeout_ms);
 	struct olp_window *w;
 	u64 window_ns = 0;
@@ -889,15 +889,15 @@ static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 	if (!p)
 		return -ENOENT;
 	for (i = 0; i < p->nr; i++) {
-		if (olp_todo(&p->e[i], revert)) {
-			todo++;
-			todo_func += p->e[i].kind == LPAR_OLP_FUNC;
+		if (olp_pending(&p->e[i], revert)) {
+			pending++;
+			pending_func += p->e[i].kind == LPAR_OLP_FUNC;
 		}
 	}
 	c->window_ns = 0;
 	c->switch_ns = 0;
 	c->mismatches = 0;
-	if (!todo) {
+	if (!pending) {
 		/* Applying an applied patch (reverting a reverted one). */
 		c->applied = olp_count_applied(p);
 		return dry ? -EINVAL : 0;
@@ -915,7 +915,7 @@ static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 		set_bit(OLP_K1_BIT, &olp_flags);
 	}
 
-	if (!revert && todo_func) {
+	if (!revert && pending_func) {
 		ret = olp_resolve_new(p);
 		if (ret)
 			goto out_undo;
@@ -934,7 +934,7 @@ static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 	if (ret || dry)
 		goto out_undo;
 
-	if (revert && todo_func) {
+	if (revert && pending_func) {
 		/*
 		 * A task may have passed the handler before the window and
 		 * been preempted in the trampoline, on its way into a
@@ -945,7 +945,7 @@ static int olp_do(bool revert, bool dry, struct lpar_olp_cmd *c)
 		olp_drain(p, timeout);
 	}
 	pr_info("%s %s: %u entr%s switched, stop window %llu ns (%llu ns checking and switching)\n",
-		what, p->name, todo, todo == 1 ? "y" : "ies", window_ns,
+		what, p->name, pending, pending == 1 ? "y" : "ies", window_ns,
 		w->switch_ns);
 	goto out;
 

@@ -879,12 +879,13 @@ static void req_work_fn(struct work_struct *work)
  * errno failed (2 + ENOENT for an unknown number).
  *
  * Return: the SCCB status; LPAR_SCCB_BAD_CMD if the partition's definition
- * does not allow it (LPAR_DEF_PCI_CONTROL) or the request is malformed.
+ * does not allow it (LPAR_DEF_PCI_CONTROL), the request is malformed, or
+ * SC_PCI_MAX_REQS of its requests are still running.
  */
 u16 lpar_pci_sc(struct lpar_partition *p, struct lpar_sccb *sccb)
 {
-	struct lpar_pci_req *r, *n;
-	unsigned int count = 0;
+	struct lpar_pci_req *r, *n, *req;
+	unsigned int count = 0, running = 0;
 
 	if (!(p->def.flags & LPAR_DEF_PCI_CONTROL)) {
 		pr_info_ratelimited("partition %u (%s): LPAR_SC_PCI refused: the definition does not allow it\n",
@@ -905,29 +906,41 @@ u16 lpar_pci_sc(struct lpar_partition *p, struct lpar_sccb *sccb)
 	    sccb->args[1] >= LPAR_MAX_SLOTS ||
 	    sccb->args[2] >= LPAR_MAX_PARTITIONS)
 		return LPAR_SCCB_BAD_CMD;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
 		return LPAR_SCCB_BAD_CMD;
-	INIT_WORK(&r->work, req_work_fn);
-	r->p = p;
-	r->op = sccb->args[0];
-	r->slot = sccb->args[1];
-	r->id = sccb->args[2];
-	kobject_get(&p->kobj);
+	INIT_WORK(&req->work, req_work_fn);
+	req->p = p;
+	req->op = sccb->args[0];
+	req->slot = sccb->args[1];
+	req->id = sccb->args[2];
 	spin_lock(&p->lock);
-	r->nr = ++p->pci_req_seq;
-	list_add(&r->node, &p->pci_reqs);
-	/* Keep the newest few; finished ones beyond that are forgotten. */
+	/*
+	 * A guest must not queue work without bound: at most
+	 * SC_PCI_MAX_REQS run at a time; of the finished ones the newest
+	 * are kept for LPAR_SC_PCI_STATUS.
+	 */
 	list_for_each_entry_safe(r, n, &p->pci_reqs, node) {
-		if (++count > SC_PCI_MAX_REQS && r->status) {
+		if (!r->status) {
+			running++;
+		} else if (++count >= SC_PCI_MAX_REQS) {
 			list_del(&r->node);
 			kfree(r);
 		}
 	}
-	r = list_first_entry(&p->pci_reqs, struct lpar_pci_req, node);
+	if (running >= SC_PCI_MAX_REQS) {
+		spin_unlock(&p->lock);
+		kfree(req);
+		pr_info_ratelimited("partition %u (%s): LPAR_SC_PCI refused: %u requests still running\n",
+				    p->def.id, p->def.name, running);
+		return LPAR_SCCB_BAD_CMD;
+	}
+	req->nr = ++p->pci_req_seq;
+	list_add(&req->node, &p->pci_reqs);
 	spin_unlock(&p->lock);
-	sccb->args[3] = r->nr;
-	queue_work(lpar_pci_wq, &r->work);
+	kobject_get(&p->kobj);
+	sccb->args[3] = req->nr;
+	queue_work(lpar_pci_wq, &req->work);
 	return LPAR_SCCB_OK;
 }
 
