@@ -591,7 +591,11 @@ static int olp_window_fn(void *data)
 		return 0;
 	t0 = ktime_get_ns();
 
-	/* The tasks the stack check could not unwind are stopped now. */
+	/*
+	 * The tasks the stack check could not unwind are stopped now.  One
+	 * that exited since has its exit_state set, and its stack, freed
+	 * only after a grace period, cannot go while every CPU is here.
+	 */
 	for (i = 0; i < w->nr_run; i++) {
 		if (olp_task_busy(w, w->run[i], &where)) {
 			get_task_struct(w->run[i]);
@@ -691,8 +695,17 @@ static unsigned int olp_warm(struct olp_window *w)
 		else
 			same += olp_same(e, e->old);
 	}
+	/*
+	 * A task we hold may have exited since the check: its stack is freed
+	 * after an RCU grace period, so it is read only under RCU and only
+	 * while the task has not exited.
+	 */
+	rcu_read_lock();
 	for (i = 0; i < w->nr_run; i++)
-		same += olp_stack_may_hit(w->run[i], w->lo, w->hi);
+		if (!READ_ONCE(w->run[i]->exit_state) &&
+		    task_stack_page(w->run[i]))
+			same += olp_stack_may_hit(w->run[i], w->lo, w->hi);
+	rcu_read_unlock();
 	return same;
 }
 

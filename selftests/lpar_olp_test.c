@@ -676,7 +676,8 @@ TEST_F_TIMEOUT(olp, k0k1_stack_check_timeout, 600)
 	/* The partitions never stopped. */
 	for (id = 1; id <= 2; id++) {
 		ASSERT_OK(lpar_status(self->fd, id, &st));
-		EXPECT_EQ(LPAR_STATE_OPERATING, st.state);
+		EXPECT_EQ(LPAR_STATE_OPERATING, st.state)
+			TH_LOG("partition %u: %s", id, st.reason);
 		hb = st.guest_metric[0];
 		ASSERT_OK(wait_metric(self->fd, id, 0, hb + 10, true,
 				      T_GUEST_MS, &st));

@@ -171,10 +171,11 @@ finish() {
 # run_binary NAME LIMIT: run one test binary, count its test cases.
 run_binary() {
 	local t=$1 limit=$2 log=$logdir/$1.log t0 rc plan n_ok n_skip n_notok
-	local missing why line
+	local missing why line dm0
 	echo
 	echo "# ==== $t (timeout ${limit}s) ===="
 	t0=$(date +%s)
+	dm0=$(dmesg | wc -l)
 	: >"$log"
 	# Output goes to the log as it comes; a reader prints it live.
 	tail -n +1 -s 0.2 -f "$log" &
@@ -220,6 +221,12 @@ run_binary() {
 		fi
 	fi
 	[ "$rc" -eq 125 ] && wedged="$t is stuck in the kernel"
+	# What the module said while a failing binary ran (the reasons a
+	# partition failed, refusals); the whole log is in the VM's dmesg.
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
+		note "$t: the kernel's log while it ran (last 40 lines):"
+		dmesg | tail -n +"$((dm0 + 1))" | tail -n 40 | sed 's/^/#   /'
+	fi
 	return 0
 }
 
