@@ -32,6 +32,7 @@ static struct runner runner = {
 	.kvm_fd = -1,
 	.vm_fd = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.route_lock = PTHREAD_MUTEX_INITIALIZER,
 	.vcpu_cond = PTHREAD_COND_INITIALIZER,
 	.ctl_cond = PTHREAD_COND_INITIALIZER,
 };

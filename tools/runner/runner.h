@@ -46,6 +46,16 @@ enum runner_exit {
 
 #define PCI_NUM_BARS		6
 
+/*
+ * KVM's GSI routing as the runner keeps it: the IRQCHIP pins that
+ * KVM_CREATE_IRQCHIP installs (IOAPIC 0..23, PIC 0..15) and one MSI
+ * route per slot with MSI enabled, on a GSI above the IOAPIC's pins.
+ */
+#define RUNNER_IOAPIC_PINS	24
+#define RUNNER_PIC_PINS		16
+#define RUNNER_MAX_ROUTES	(RUNNER_IOAPIC_PINS + RUNNER_PIC_PINS + \
+				 LPAR_MAX_SLOTS)
+
 struct runner;
 
 /* One BAR of an attached slot (see pci.c). */
@@ -141,6 +151,10 @@ struct runner {
 	int kvm_vfio_fd;		/* the kvm-vfio device, -1 if none */
 	int sci_trigger;		/* LPAR_RUNNER_SCI eventfds, -1 if none */
 	int sci_resample;
+	/* KVM_SET_GSI_ROUTING replaces the whole table: ours (kvm.c) */
+	pthread_mutex_t route_lock;
+	unsigned int nr_routes;
+	struct kvm_irq_routing_entry routes[RUNNER_MAX_ROUTES];
 
 	pthread_mutex_t lock;
 	pthread_cond_t vcpu_cond;	/* vCPUs wait here while held/parked */
@@ -172,6 +186,9 @@ int kvm_set_memslot(struct runner *r, __u32 slot, __u64 gpa, __u64 size,
 int kvm_irqfd(struct runner *r, int fd, int resample_fd, __u32 gsi,
 	      bool deassign, char *why, size_t why_len);
 int kvm_setup_sci(struct runner *r, char *why, size_t why_len);
+int kvm_msi_route(struct runner *r, int *gsi, __u64 addr, __u32 data,
+		  char *why, size_t why_len);
+void kvm_msi_route_del(struct runner *r, int gsi);
 
 /* pci.c */
 void pci_init(struct runner *r);
