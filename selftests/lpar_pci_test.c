@@ -6,6 +6,10 @@
  * dmaloop.bin) that takes the SCI, configures the QEMU edu device of the
  * test VM and verifies DMA round trips into its own storage.
  *
+ * A guest whose partition name has "-msi" programs and enables the edu's
+ * MSI capability and takes the completions on its MSI vector; an INTx
+ * guest finds the capability in its reset state.
+ *
  * The guests report through LPAR_SC_METRIC: 0 = insertions configured,
  * 1 = DMA round trips verified, 2 = errors, 3 = ejects done; FAIL reports
  * on every error.  Their consoles say "slot S: device gone" when a
@@ -473,6 +477,86 @@ static int runner_slot(int pfd, unsigned int slot)
 	return 0;
 }
 
+/*
+ * The host's interrupts of @bdf as vfio-pci requested them (named
+ * "vfio-msi[N](bdf)" / "vfio-intx(bdf)" in /proc/interrupts): how many
+ * MSI vectors and INTx lines are taken now.
+ */
+static int host_irqs(const char *bdf, int *msi, int *intx)
+{
+	char line[1024], m[96], x[96];
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -errno;
+	*msi = 0;
+	*intx = 0;
+	snprintf(m, sizeof(m), "](%s)", bdf);
+	snprintf(x, sizeof(x), "vfio-intx(%s)", bdf);
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "vfio-msi[") && strstr(line, m))
+			(*msi)++;
+		else if (strstr(line, x))
+			(*intx)++;
+	}
+	fclose(f);
+	return 0;
+}
+
+#define EXPECT_HOST_IRQS(bdf, want_msi, want_intx) do {			\
+	const char *__b = (bdf);					\
+	int __wm = (want_msi), __wx = (want_intx), __m = -1, __x = -1;	\
+	EXPECT_OK(host_irqs(__b, &__m, &__x));				\
+	EXPECT_EQ(__wm, __m)						\
+		TH_LOG("%s: host MSI vectors %d, want %d", __b, __m, __wm);\
+	EXPECT_EQ(__wx, __x)						\
+		TH_LOG("%s: host INTx lines %d, want %d", __b, __x, __wx);\
+} while (0)
+
+/* The eventfds partition @id's runner holds (its irqfds' ends), or -errno. */
+static int runner_eventfds(int fd, unsigned int id)
+{
+	struct lpar_status st;
+	char p[64], l[PATH_MAX], link[64];
+	struct dirent *e;
+	int n = 0;
+	ssize_t k;
+	DIR *d;
+
+	if (lpar_status(fd, id, &st) || !st.runner_pid)
+		return -ESRCH;
+	snprintf(p, sizeof(p), "/proc/%u/fd", st.runner_pid);
+	d = opendir(p);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(l, sizeof(l), "%s/%s", p, e->d_name);
+		k = readlink(l, link, sizeof(link) - 1);
+		if (k <= 0)
+			continue;
+		link[k] = 0;
+		if (!strcmp(link, "anon_inode:[eventfd]"))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The guest's console has @fmt... (its requests' outcomes, what it set up). */
+#define EXPECT_CONSOLE(fd, id, fmt, ...) do {				\
+	char __n[160];							\
+	int __r;							\
+	snprintf(__n, sizeof(__n), fmt, ##__VA_ARGS__);			\
+	__r = lpar_wait_console((fd), (id), __n, 10000);		\
+	if (__r) {							\
+		TH_LOG("partition %u console: no '%s' (%s)", (id), __n,	\
+		       errname(__r));					\
+		_metadata->passed = 0;					\
+	}								\
+} while (0)
+
 /* ---- fixture --------------------------------------------------------- */
 
 FIXTURE(pci) {
@@ -786,9 +870,9 @@ TEST_F_TIMEOUT(pci, slot_remove_restores_host_driver, 300)
  * verifies every round trip (and that earlier results stay put), so a
  * transfer lost or landing in the old frames is an error.
  */
-TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
+static void mvstor_dma(struct __test_metadata *_metadata, int fd,
+		       const char *edu, const char *name)
 {
-	int fd = self->fd;
 	struct lpar_extent ext;
 	struct lpar_mvstor m;
 	struct lpar_status st;
@@ -798,11 +882,12 @@ TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
 
 	ASSERT_OK(lpar_pool_extent(fd, &ext));
 	ASSERT_LE(4 * size, ext.size);
-	lpar_def_init(&d, PART_A, "PCIDMA", size, 1, "dmaloop");
+	lpar_def_init(&d, PART_A, name, size, 1, "dmaloop");
 	d.flags |= LPAR_DEF_ORIGIN;
 	d.origin = ext.start;
 	ASSERT_EQ(0, lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 0));
-	slot = ADD_EDU();
+	slot = add_edu(_metadata, fd, edu);
+	ASSERT_NE(0, slot);
 	ASSERT_OK(pci_add(fd, slot, PART_A));
 	ASSERT_METRIC(fd, PART_A, M_DMA, 4, T_GUEST_MS);
 
@@ -838,6 +923,84 @@ TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
 	ASSERT_OK(pci_rem(fd, slot, PART_A));
 	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
 	EXPECT_EQ(0, metric_of(fd, PART_A, M_ERR));
+}
+
+TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
+{
+	mvstor_dma(_metadata, self->fd, self->edu, "PCIDMA");
+}
+
+/* The same with the completions by MSI: quiesce and SALE leave it alone. */
+TEST_F_TIMEOUT(pci, mvstor_during_dma_msi, 900)
+{
+	mvstor_dma(_metadata, self->fd, self->edu, "PCIDMA-msi");
+	EXPECT_OK(lpar_wait_console(self->fd, PART_A, "by MSI", 10000));
+}
+
+/*
+ * MSI belongs to its owner: A (MSI guest) takes the edu's completions on
+ * its MSI vector -- the host has one vfio-msi vector and no INTx for the
+ * device, the runner one eventfd (the MSI irqfd's) instead of INTx's
+ * two.  A surprise removal (enable = 0) with MSI on tears all of it
+ * down; re-enabled, A finds the capability reset and enables it afresh.
+ * After rem_pci, B (INTx guest) finds the capability reset too and gets
+ * its completions by INTx.
+ */
+TEST_F_TIMEOUT(pci, msi_follows_owner, 900)
+{
+	int fd = self->fd, ev0, ev;
+	unsigned int slot, vec;
+
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_A, "PCIA-msi", "hotplug", 16 * MiB));
+	ASSERT_EQ(0, start_guest(_metadata, fd, PART_B, "PCIB", "hotplug", 16 * MiB));
+	slot = ADD_EDU();
+	vec = 0x60 + (slot - 1) % 8;
+	ev0 = runner_eventfds(fd, PART_A);
+	ASSERT_LE(0, ev0) TH_LOG("runner eventfds: %s", errname(ev0));
+	EXPECT_HOST_IRQS(self->edu, 0, 0);
+
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	ASSERT_METRIC(fd, PART_A, M_DMA, 1, T_GUEST_MS);
+	EXPECT_CONSOLE(fd, PART_A, "slot %u MSI: cap 0x", slot);
+	EXPECT_CONSOLE(fd, PART_A, "vectors 1, vector 0x%x to APIC 0", vec);
+	EXPECT_CONSOLE(fd, PART_A, "slot %u DMA round trip verified (1) by MSI",
+		       slot);
+	EXPECT_HOST_IRQS(self->edu, 1, 0);
+	ev = runner_eventfds(fd, PART_A);
+	EXPECT_EQ(ev0 + 1, ev) TH_LOG("runner eventfds %d with MSI on, %d before",
+				      ev, ev0);
+
+	/* Detach with MSI enabled: nothing of it stays. */
+	ASSERT_OK(slot_enable(fd, slot, PART_A, 0));
+	EXPECT_HOST_IRQS(self->edu, 0, 0);
+	ev = runner_eventfds(fd, PART_A);
+	EXPECT_EQ(ev0, ev) TH_LOG("runner eventfds %d after detach, %d before",
+				  ev, ev0);
+	ASSERT_OK(slot_enable(fd, slot, PART_A, 1));
+	ASSERT_METRIC(fd, PART_A, M_INS, 2, T_GUEST_MS);
+	ASSERT_METRIC(fd, PART_A, M_DMA, 2, T_GUEST_MS);
+	EXPECT_CONSOLE(fd, PART_A, "slot %u DMA round trip verified (2) by MSI",
+		       slot);
+	EXPECT_HOST_IRQS(self->edu, 1, 0);
+
+	/* The guest disables MSI at its eject; the slot goes to B. */
+	ASSERT_OK(pci_rem(fd, slot, PART_A));
+	EXPECT_EQ(1, metric_of(fd, PART_A, M_EJ));
+	EXPECT_HOST_IRQS(self->edu, 0, 0);
+	EXPECT_EQ(ev0, runner_eventfds(fd, PART_A));
+	ASSERT_OK(pci_add(fd, slot, PART_B));
+	ASSERT_METRIC(fd, PART_B, M_DMA, 1, T_GUEST_MS);
+	EXPECT_CONSOLE(fd, PART_B, "slot %u DMA round trip verified (1) by INTx",
+		       slot);
+	EXPECT_HOST_IRQS(self->edu, 0, 1);
+	EXPECT_EQ(0, metric_of(fd, PART_A, M_ERR));
+	EXPECT_EQ(0, metric_of(fd, PART_B, M_ERR));
+	if (!_metadata->passed) {
+		log_guest(_metadata, fd, PART_A);
+		log_guest(_metadata, fd, PART_B);
+	}
+	ASSERT_OK(pci_rem(fd, slot, PART_B));
+	EXPECT_HOST_IRQS(self->edu, 0, 0);
 }
 
 /*
@@ -967,19 +1130,6 @@ static int start_pcictl(struct __test_metadata *_metadata, int fd,
 	d.flags |= flags;
 	return lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 0);
 }
-
-/* The guest's console has @fmt... (its requests' outcomes). */
-#define EXPECT_CONSOLE(fd, id, fmt, ...) do {				\
-	char __n[160];							\
-	int __r;							\
-	snprintf(__n, sizeof(__n), fmt, ##__VA_ARGS__);			\
-	__r = lpar_wait_console((fd), (id), __n, 10000);		\
-	if (__r) {							\
-		TH_LOG("partition %u console: no '%s' (%s)", (id), __n,	\
-		       errname(__r));					\
-		_metadata->passed = 0;					\
-	}								\
-} while (0)
 
 /*
  * The seed's failover flow driven by the standby's own software: B,

@@ -19,8 +19,17 @@
  * and liveness register checked; then one DMA round trip: a pattern
  * derived from (partition, slot, round) goes RAM -> device buffer, then
  * device buffer -> another (poisoned) RAM buffer, each transfer ending
- * with the edu's completion interrupt on the slot's INTx; the second
- * buffer is verified word by word.
+ * with the edu's completion interrupt on the slot's INTx (or its MSI,
+ * below); the second buffer is verified word by word.
+ *
+ * MSI (a partition name containing "-msi", e.g. "PCIA-msi"): at
+ * insertion the edu's MSI capability is programmed -- address 0xfee00000
+ * with our LAPIC ID as destination, data = vector 0x60 + (s - 1) % 8,
+ * fixed, edge -- and enabled; the completion interrupts must then come
+ * on that vector, and one on the slot's INTx line is an error.  The
+ * eject disables MSI again.  Either way the MSI capability, when there
+ * is one, must be found as after reset (disabled, message 0) at every
+ * insertion: a previous owner's setting must not show.
  *
  * Eject request of slot s: wait for its DMA to end, disable decoding and
  * bus mastering, write bit s to PCIHP_EJ.
@@ -65,6 +74,7 @@
 #define VEC_TIMER	0x40
 #define VEC_SCI		0x41
 #define VEC_INTX	0x50	/* + GSI - 16 */
+#define VEC_MSI		0x60	/* + (slot - 1) % 8 */
 #define TIMER_COUNT	6250000	/* x16 at KVM's 1 GHz APIC bus: 100 ms */
 #define TICK_MS		100
 #define HB_TICKS	5
@@ -102,7 +112,21 @@
 enum {
 	E_EMPTY = 1, E_HEADER, E_BAR, E_BARSIZE, E_ID, E_LIVE, E_DMA_TIMEOUT,
 	E_NO_INTX, E_DMA_BUSY, E_VERIFY, E_SRC, E_KEEP, E_GPE_EN,
+	E_NO_MSI_CAP, E_MSI_STALE, E_MSI_PROG, E_MSI_ENABLE, E_NO_MSI,
+	E_INTX_NOT_MSI,
 };
+
+/* The MSI capability (offsets from its start). */
+#define PCI_STATUS_CAP_LIST	0x10
+#define PCI_CAPABILITY_LIST	0x34
+#define PCI_CAP_ID_MSI		0x05
+#define MSI_FLAGS		0x02
+#define  MSI_ENABLE		0x0001
+#define  MSI_64BIT		0x0080
+#define  MSI_MASKBIT		0x0100
+#define MSI_ADDR_LO		0x04
+#define MSI_ADDR_HI		0x08
+#define MSI_ADDR_BASE		0xfee00000U
 
 struct slot {
 	int present;		/* configured by us */
@@ -110,7 +134,10 @@ struct slot {
 	u64 bar;
 	u64 bar_size;
 	u64 round;
-	u32 irq_seen;		/* edu interrupt status bits seen by INTx */
+	u32 irq_seen;		/* edu status bits seen on the expected path */
+	u32 msi;		/* MSI enabled by us: completions come by MSI */
+	u32 msi_cap;		/* its offset, 0: none */
+	u32 intx_seen;		/* edu status bits seen by INTx in MSI mode */
 };
 
 static struct slot slots[LPAR_MAX_SLOTS];
@@ -121,6 +148,8 @@ static u32 sci_count, intx_count;
 static u64 m_ins, m_dma, m_err, m_ej;
 static u32 part_id;
 static u64 mem_size;
+static u32 apic_id;
+static int use_msi;
 
 static u8 buf_src[BUF] __aligned(4096);
 static u8 buf_dst[BUF] __aligned(4096);
@@ -169,40 +198,74 @@ static __attribute__((interrupt)) void sci_irq(struct irq_frame *f)
 	lapic_eoi();
 }
 
+/*
+ * Slot @s's edu interrupt status, taken and acknowledged: by the path the
+ * slot expects (MSI when it enabled MSI), or noted as INTx in MSI mode.
+ */
+static void edu_irq(u32 s, u32 by_msi)
+{
+	struct slot *sl = &slots[s];
+	u32 st;
+
+	if (!sl->present || (by_msi && !sl->msi))
+		return;
+	st = mmio_rd32(sl->bar + EDU_IRQ_STATUS);
+	if (st == 0xffffffffU || !st)
+		return;
+	mmio_wr32(sl->bar + EDU_IRQ_ACK, st);
+	if (sl->msi && !by_msi)
+		sl->intx_seen |= st;
+	else
+		sl->irq_seen |= st;
+}
+
 static void intx(u32 gsi)
 {
-	u32 s, st;
+	u32 s;
 
 	intx_count++;
-	for (s = 1; s < LPAR_MAX_SLOTS; s++) {
-		if (!slots[s].present || (u32)LPAR_PCI_INTX_GSI(s) != gsi)
-			continue;
-		st = mmio_rd32(slots[s].bar + EDU_IRQ_STATUS);
-		if (st == 0xffffffffU || !st)
-			continue;
-		mmio_wr32(slots[s].bar + EDU_IRQ_ACK, st);
-		slots[s].irq_seen |= st;
-	}
+	for (s = 1; s < LPAR_MAX_SLOTS; s++)
+		if ((u32)LPAR_PCI_INTX_GSI(s) == gsi)
+			edu_irq(s, 0);
 	lapic_eoi();
 }
 
-#define INTX(n)								\
+/* MSI vector VEC_MSI + @k: the slots s with (s - 1) % 8 == k. */
+static void msi(u32 k)
+{
+	u32 s;
+
+	for (s = 1 + k; s < LPAR_MAX_SLOTS; s += 8)
+		edu_irq(s, 1);
+	lapic_eoi();
+}
+
+/* Handlers of INTx GSI 16 + n and of MSI vector VEC_MSI + n. */
+#define IRQ_HANDLERS(n)							\
 static __attribute__((interrupt)) void intx_##n(struct irq_frame *f)	\
 {									\
 	intx(16 + (n));							\
+}									\
+static __attribute__((interrupt)) void msi_##n(struct irq_frame *f)	\
+{									\
+	msi(n);								\
 }
 
-INTX(0)
-INTX(1)
-INTX(2)
-INTX(3)
-INTX(4)
-INTX(5)
-INTX(6)
-INTX(7)
+IRQ_HANDLERS(0)
+IRQ_HANDLERS(1)
+IRQ_HANDLERS(2)
+IRQ_HANDLERS(3)
+IRQ_HANDLERS(4)
+IRQ_HANDLERS(5)
+IRQ_HANDLERS(6)
+IRQ_HANDLERS(7)
 
 static const irq_handler_t intx_handlers[8] = {
 	intx_0, intx_1, intx_2, intx_3, intx_4, intx_5, intx_6, intx_7,
+};
+
+static const irq_handler_t msi_handlers[8] = {
+	msi_0, msi_1, msi_2, msi_3, msi_4, msi_5, msi_6, msi_7,
 };
 
 /* ---- edu --------------------------------------------------------------- */
@@ -218,6 +281,7 @@ static u32 dma_xfer(u32 s, u64 src, u64 dst, u32 to_ram)
 		return E_DMA_BUSY;
 	irq_disable();
 	sl->irq_seen &= ~EDU_IRQ_DMA;
+	sl->intx_seen &= ~EDU_IRQ_DMA;
 	irq_enable();
 	mmio_wr64(sl->bar + EDU_DMA_SRC, src);
 	mmio_wr64(sl->bar + EDU_DMA_DST, dst);
@@ -234,10 +298,12 @@ static u32 dma_xfer(u32 s, u64 src, u64 dst, u32 to_ram)
 		}
 		if (READ_ONCE(ticks) - t0 > DMA_TICKS) {
 			irq_enable();
+			if (READ_ONCE(sl->intx_seen) & EDU_IRQ_DMA)
+				return E_INTX_NOT_MSI;
 			cmd = mmio_rd64(sl->bar + EDU_DMA_CMD);
 			if (!(cmd & EDU_DMA_RUN) &&
 			    (mmio_rd32(sl->bar + EDU_IRQ_STATUS) & EDU_IRQ_DMA))
-				return E_NO_INTX;
+				return sl->msi ? E_NO_MSI : E_NO_INTX;
 			return E_DMA_TIMEOUT;
 		}
 		safe_halt();
@@ -245,7 +311,25 @@ static u32 dma_xfer(u32 s, u64 src, u64 dst, u32 to_ram)
 	cmd = mmio_rd64(sl->bar + EDU_DMA_CMD);
 	if (cmd & EDU_DMA_RUN)
 		return E_DMA_BUSY;
+	if (READ_ONCE(sl->intx_seen))
+		return E_INTX_NOT_MSI;
 	return 0;
+}
+
+static const char *xfer_error(u32 e)
+{
+	switch (e) {
+	case E_NO_INTX:
+		return "DMA done but no INTx";
+	case E_NO_MSI:
+		return "DMA done but no MSI";
+	case E_INTX_NOT_MSI:
+		return "interrupt by INTx while MSI is enabled";
+	case E_DMA_BUSY:
+		return "DMA engine busy";
+	default:
+		return "DMA timed out";
+	}
 }
 
 /*
@@ -267,9 +351,7 @@ static int dma_round(u32 s, u64 src, u64 dst)
 	if (!e)
 		e = dma_xfer(s, EDU_BUF, dst, 1);
 	if (e) {
-		error(e, s, e == E_NO_INTX ? "DMA done but no INTx" :
-		      e == E_DMA_BUSY ? "DMA engine busy" : "DMA timed out",
-		      src, dst);
+		error(e, s, xfer_error(e), src, dst);
 		return -1;
 	}
 	for (i = 0; i < XFER; i += 8) {
@@ -287,6 +369,103 @@ static int dma_round(u32 s, u64 src, u64 dst)
 	m_dma++;
 	metric(1, m_dma);
 	return 0;
+}
+
+/* ---- MSI ------------------------------------------------------------- */
+
+static u32 find_cap(u32 s, u8 id)
+{
+	u32 pos, n = 0;
+
+	if (!(pci_cfg_rd16(s, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return 0;
+	pos = pci_cfg_rd8(s, PCI_CAPABILITY_LIST) & 0xfc;
+	while (pos >= 0x40 && n++ < 48) {
+		if (pci_cfg_rd8(s, pos) == id)
+			return pos;
+		pos = pci_cfg_rd8(s, pos + 1) & 0xfc;
+	}
+	return 0;
+}
+
+static u32 msi_data_off(u16 ctl)
+{
+	return ctl & MSI_64BIT ? 0x0c : 0x08;
+}
+
+/*
+ * The MSI capability as a new owner must find it: disabled, message 0.
+ * Returns its offset (0: none) or -1 (error counted).
+ */
+static int msi_check_reset(u32 s)
+{
+	u32 cap = find_cap(s, PCI_CAP_ID_MSI);
+	u16 ctl;
+	u32 addr, data;
+
+	slots[s].msi_cap = cap;
+	if (!cap)
+		return 0;
+	ctl = pci_cfg_rd16(s, cap + MSI_FLAGS);
+	addr = pci_cfg_rd32(s, cap + MSI_ADDR_LO);
+	data = pci_cfg_rd16(s, cap + msi_data_off(ctl));
+	if ((ctl & MSI_ENABLE) || addr || data) {
+		error(E_MSI_STALE, s, "MSI capability not as after reset",
+		      ctl, (u64)addr << 32 | data);
+		return -1;
+	}
+	return cap;
+}
+
+/* Program and enable MSI: vector VEC_MSI + (s - 1) % 8 on our LAPIC. */
+static int msi_enable(u32 s)
+{
+	struct slot *sl = &slots[s];
+	u32 cap = sl->msi_cap, addr, a, v, vec = VEC_MSI + (s - 1) % 8;
+	u16 ctl;
+
+	if (!cap) {
+		error(E_NO_MSI_CAP, s, "no MSI capability", 0, 0);
+		return -1;
+	}
+	ctl = pci_cfg_rd16(s, cap + MSI_FLAGS);
+	addr = MSI_ADDR_BASE | apic_id << 12;
+	pci_cfg_wr32(s, cap + MSI_ADDR_LO, addr);
+	if (ctl & MSI_64BIT)
+		pci_cfg_wr32(s, cap + MSI_ADDR_HI, 0);
+	pci_cfg_wr16(s, cap + msi_data_off(ctl), vec);
+	if (ctl & MSI_MASKBIT)
+		pci_cfg_wr32(s, cap + msi_data_off(ctl) + 4, 0);
+	a = pci_cfg_rd32(s, cap + MSI_ADDR_LO);
+	v = pci_cfg_rd16(s, cap + msi_data_off(ctl));
+	if (a != addr || v != vec) {
+		error(E_MSI_PROG, s, "MSI address / data do not hold",
+		      a, v);
+		return -1;
+	}
+	/* Multiple Message Enable 0: one vector. */
+	pci_cfg_wr16(s, cap + MSI_FLAGS, (ctl & ~0x70) | MSI_ENABLE);
+	v = pci_cfg_rd16(s, cap + MSI_FLAGS);
+	if (!(v & MSI_ENABLE)) {
+		error(E_MSI_ENABLE, s, "MSI enable did not take", v, 0);
+		return -1;
+	}
+	sl->msi = 1;
+	gprintf("lpar: " GUEST ": slot %u MSI: cap 0x%x, %s, vectors %u, vector 0x%x to APIC %u\n",
+		s, cap, ctl & MSI_64BIT ? "64-bit" : "32-bit",
+		1U << ((ctl >> 1) & 7), vec, apic_id);
+	return 0;
+}
+
+static void msi_disable(u32 s)
+{
+	struct slot *sl = &slots[s];
+
+	if (!sl->msi)
+		return;
+	pci_cfg_wr16(s, sl->msi_cap + MSI_FLAGS,
+		     pci_cfg_rd16(s, sl->msi_cap + MSI_FLAGS) & ~MSI_ENABLE);
+	sl->msi = 0;
 }
 
 /* ---- hot-plug -------------------------------------------------------- */
@@ -310,6 +489,7 @@ static void insert(u32 s)
 	if (sl->present)
 		gprintf("lpar: " GUEST ": slot %u was configured: again\n", s);
 	sl->present = 0;
+	sl->msi = 0;
 	if ((pci_cfg_rd8(s, PCI_HEADER_TYPE) & 0x7f) != 0) {
 		error(E_HEADER, s, "not a type 0 header", id, 0);
 		return;
@@ -358,16 +538,23 @@ static void insert(u32 s)
 	if (v)
 		mmio_wr32(base + EDU_IRQ_ACK, v);
 	sl->irq_seen = 0;
+	sl->intx_seen = 0;
 	sl->gone = 0;
+	if (msi_check_reset(s) < 0)
+		return;
 	sl->present = 1;
+	if (use_msi && msi_enable(s)) {
+		sl->present = 0;
+		return;
+	}
 	m_ins++;
 	metric(0, m_ins);
 	gprintf("lpar: " GUEST ": slot %u configured: BAR0 0x%llx (%u KiB), INTx GSI %u, insertion %llu\n",
 		s, base, size >> 10, (u32)LPAR_PCI_INTX_GSI(s), m_ins);
 	if (dma_round(s, (u64)buf_src, (u64)buf_dst))
 		return;
-	gprintf("lpar: " GUEST ": slot %u DMA round trip verified (%llu)\n",
-		s, m_dma);
+	gprintf("lpar: " GUEST ": slot %u DMA round trip verified (%llu) by %s\n",
+		s, m_dma, sl->msi ? "MSI" : "INTx");
 	sc_report(LPAR_REPORT_PASS, m_ins);
 }
 
@@ -383,6 +570,7 @@ static void eject(u32 s)
 		while ((mmio_rd64(sl->bar + EDU_DMA_CMD) & EDU_DMA_RUN) &&
 		       n++ < 1000)
 			delay_ticks(0x100000);
+		msi_disable(s);
 		pci_cfg_wr16(s, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
 		sl->present = 0;
 	}
@@ -457,6 +645,20 @@ static u32 name_num(const char **pp)
 	return v;
 }
 
+static int name_has(const char *name, const char *what)
+{
+	unsigned long n = strlen(what), i, k;
+
+	for (i = 0; i + n <= LPAR_NAME_LEN && name[i]; i++) {
+		k = 0;
+		while (k < n && name[i + k] == what[k])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
 static const char *op_name(u32 op)
 {
 	return op == LPAR_SC_PCI_REM ? "rem" : "add";
@@ -520,6 +722,7 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 		halt_forever();
 	part_id = bi->id;
 	mem_size = bi->size;
+	use_msi = name_has(bi->name, "-msi");
 	lo = ((u64)__end + 0x1fffffUL) & ~0x1fffffUL;
 	hi = mem_size;
 	if (DMA_CONTINUOUS && lo + NR_PAIRS * 0x10000UL > hi)
@@ -528,9 +731,12 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 	idt_init();
 	idt_set(VEC_TIMER, timer_irq);
 	idt_set(VEC_SCI, sci_irq);
-	for (g = 0; g < 8; g++)
+	for (g = 0; g < 8; g++) {
 		idt_set(VEC_INTX + g, intx_handlers[g]);
+		idt_set(VEC_MSI + g, msi_handlers[g]);
+	}
 	apic = lapic_init();
+	apic_id = apic;
 	if (ioapic_pins() < 24)
 		fail_stop(ioapic_pins(), GUEST ": IOAPIC has fewer than 24 pins");
 	ioapic_route(LPAR_SCI_GSI, VEC_SCI, apic, IOAPIC_LEVEL);
@@ -542,8 +748,9 @@ void guest_main(struct lpar_boot_info *bi, u32 vcpu, u64 rsp)
 	if (!(io_in16(LPAR_PORT_GPE0_EN) & LPAR_GPE_PCI_HOTPLUG))
 		error(E_GPE_EN, 0, "GPE0_EN does not hold the hot-plug bit",
 		      io_in16(LPAR_PORT_GPE0_EN), 0);
-	gprintf("lpar: " GUEST ": partition %u ready: SCI GSI %u, slots present 0x%x\n",
-		part_id, LPAR_SCI_GSI, io_in32(LPAR_PORT_PCIHP_RNM));
+	gprintf("lpar: " GUEST ": partition %u ready: SCI GSI %u, slots present 0x%x, %s\n",
+		part_id, LPAR_SCI_GSI, io_in32(LPAR_PORT_PCIHP_RNM),
+		use_msi ? "MSI" : "INTx");
 	/* What is there at boot is configured as if it had been inserted. */
 	for (s = 1; s < LPAR_MAX_SLOTS; s++)
 		if (pci_cfg_rd16(s, PCI_VENDOR_ID) != 0xffff)

@@ -171,6 +171,36 @@ int kvm_map_storage(struct runner *r, void *mem, __u64 size, char *why,
 	return 0;
 }
 
+/*
+ * The routing KVM_CREATE_IRQCHIP installs (kvm_setup_default_irq_routing):
+ * GSI n is IOAPIC pin n (0..23) and, below 16, also pin n % 8 of the
+ * master or slave PIC.  Every KVM_SET_GSI_ROUTING must carry it again.
+ */
+static void routes_init(struct runner *r)
+{
+	struct kvm_irq_routing_entry *e;
+	unsigned int gsi;
+
+	r->nr_routes = 0;
+	for (gsi = 0; gsi < RUNNER_IOAPIC_PINS; gsi++) {
+		e = &r->routes[r->nr_routes++];
+		memset(e, 0, sizeof(*e));
+		e->gsi = gsi;
+		e->type = KVM_IRQ_ROUTING_IRQCHIP;
+		e->u.irqchip.irqchip = KVM_IRQCHIP_IOAPIC;
+		e->u.irqchip.pin = gsi;
+		if (gsi >= RUNNER_PIC_PINS)
+			continue;
+		e = &r->routes[r->nr_routes++];
+		memset(e, 0, sizeof(*e));
+		e->gsi = gsi;
+		e->type = KVM_IRQ_ROUTING_IRQCHIP;
+		e->u.irqchip.irqchip = gsi < 8 ? KVM_IRQCHIP_PIC_MASTER :
+						 KVM_IRQCHIP_PIC_SLAVE;
+		e->u.irqchip.pin = gsi % 8;
+	}
+}
+
 static int kvm_create_vm(struct runner *r, char *why, size_t len)
 {
 	__u64 size = r->info.size;
@@ -188,6 +218,7 @@ static int kvm_create_vm(struct runner *r, char *why, size_t len)
 		snprintf(why, len, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 		return -1;
 	}
+	routes_init(r);
 	return kvm_map_storage(r, r->mem, size, why, len);
 }
 
@@ -334,8 +365,9 @@ int kvm_setup(struct runner *r, char *why, size_t len)
 }
 
 /*
- * Connect eventfd @fd to IOAPIC input @gsi (level, with @resample_fd
- * signalled at the guest's EOI when it is >= 0), or disconnect it.
+ * Connect eventfd @fd to GSI @gsi, or disconnect it: an IOAPIC input
+ * (level, with @resample_fd signalled at the guest's EOI when it is
+ * >= 0) or an MSI route (edge, @resample_fd -1).
  */
 int kvm_irqfd(struct runner *r, int fd, int resample_fd, __u32 gsi,
 	      bool deassign, char *why, size_t len)
@@ -408,4 +440,110 @@ fail:
 	if (resample >= 0)
 		close(resample);
 	return -1;
+}
+
+/* Hand our table to KVM (route_lock held). */
+static int routes_commit(struct runner *r, char *why, size_t len)
+{
+	struct kvm_irq_routing *tab;
+	int ret = 0;
+
+	tab = calloc(1, sizeof(*tab) + r->nr_routes * sizeof(tab->entries[0]));
+	if (!tab) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	tab->nr = r->nr_routes;
+	memcpy(tab->entries, r->routes, r->nr_routes * sizeof(tab->entries[0]));
+	if (ioctl(r->vm_fd, KVM_SET_GSI_ROUTING, tab) < 0) {
+		snprintf(why, len, "KVM_SET_GSI_ROUTING(%u entries): %s",
+			 r->nr_routes, strerror(errno));
+		ret = -1;
+	}
+	free(tab);
+	return ret;
+}
+
+static struct kvm_irq_routing_entry *route_of(struct runner *r, int gsi)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_routes; i++)
+		if (r->routes[i].gsi == (__u32)gsi &&
+		    r->routes[i].type == KVM_IRQ_ROUTING_MSI)
+			return &r->routes[i];
+	return NULL;
+}
+
+/* The lowest GSI above the IOAPIC's pins that no route uses. */
+static int route_free_gsi(struct runner *r)
+{
+	unsigned int i;
+	__u32 gsi = RUNNER_IOAPIC_PINS;
+
+again:
+	for (i = 0; i < r->nr_routes; i++) {
+		if (r->routes[i].gsi == gsi) {
+			gsi++;
+			goto again;
+		}
+	}
+	return gsi;
+}
+
+/*
+ * Route an MSI message @addr / @data: on a free GSI when *@gsi is -1
+ * (set on success), else the route of *@gsi takes the new message.  A
+ * failure leaves the table (ours and KVM's) as it was.
+ */
+int kvm_msi_route(struct runner *r, int *gsi, __u64 addr, __u32 data,
+		  char *why, size_t len)
+{
+	struct kvm_irq_routing_entry *e, old;
+	bool added = false;
+	int ret;
+
+	pthread_mutex_lock(&r->route_lock);
+	e = *gsi >= 0 ? route_of(r, *gsi) : NULL;
+	if (!e) {
+		if (r->nr_routes == RUNNER_MAX_ROUTES) {
+			pthread_mutex_unlock(&r->route_lock);
+			snprintf(why, len, "no free MSI route");
+			return -1;
+		}
+		e = &r->routes[r->nr_routes++];
+		memset(e, 0, sizeof(*e));
+		e->gsi = route_free_gsi(r);
+		e->type = KVM_IRQ_ROUTING_MSI;
+		added = true;
+	}
+	old = *e;
+	e->u.msi.address_lo = (__u32)addr;
+	e->u.msi.address_hi = (__u32)(addr >> 32);
+	e->u.msi.data = data;
+	ret = routes_commit(r, why, len);
+	if (ret && added)
+		r->nr_routes--;
+	else if (ret)
+		*e = old;
+	else
+		*gsi = e->gsi;
+	pthread_mutex_unlock(&r->route_lock);
+	return ret;
+}
+
+/* Remove the MSI route of @gsi (its irqfd must be gone already). */
+void kvm_msi_route_del(struct runner *r, int gsi)
+{
+	struct kvm_irq_routing_entry *e;
+	char why[LPAR_REASON_LEN];
+
+	pthread_mutex_lock(&r->route_lock);
+	e = route_of(r, gsi);
+	if (e) {
+		*e = r->routes[--r->nr_routes];
+		if (routes_commit(r, why, sizeof(why)))
+			log_err("MSI route of GSI %d: %s", gsi, why);
+	}
+	pthread_mutex_unlock(&r->route_lock);
 }

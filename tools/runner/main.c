@@ -32,6 +32,7 @@ static struct runner runner = {
 	.kvm_fd = -1,
 	.vm_fd = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.route_lock = PTHREAD_MUTEX_INITIALIZER,
 	.vcpu_cond = PTHREAD_COND_INITIALIZER,
 	.ctl_cond = PTHREAD_COND_INITIALIZER,
 };
@@ -430,6 +431,7 @@ static void __attribute__((noreturn)) control_loop(struct runner *r)
 			log_debug("order %llu: exit",
 				  (unsigned long long)o.seq);
 			vcpus_end(r);
+			pci_exit(r);
 			runner_exit(RUNNER_EXIT_OK);
 		default:
 			log_err("unknown order %u (seq %llu) ignored", o.order,

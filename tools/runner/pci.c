@@ -34,11 +34,24 @@
 #define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_MSIX		0x11
 
+/* The MSI capability (offsets from its start). */
+#define PCI_MSI_FLAGS		0x02
+#define  PCI_MSI_FLAGS_ENABLE	0x0001
+#define  PCI_MSI_FLAGS_64BIT	0x0080
+#define  PCI_MSI_FLAGS_MASKBIT	0x0100
+#define PCI_MSI_ADDRESS_LO	0x04
+#define PCI_MSI_ADDRESS_HI	0x08	/* 64-bit only */
+#define PCI_MSI_DATA_32		0x08
+#define PCI_MSI_DATA_64		0x0c
+#define PCI_MSI_MASK_32		0x0c
+#define PCI_MSI_MASK_64		0x10
+
 /* How a config space byte is served (struct pci_slot.cfg_virt). */
 enum {
 	PCI_CFG_PASS = 0,	/* the device's, through VFIO */
 	PCI_CFG_HIDDEN,		/* reads 0, writes ignored */
 	PCI_CFG_NEXT,		/* a capability's next pointer: cap_next[] */
+	PCI_CFG_MSI,		/* the MSI capability: struct pci_msi */
 };
 
 /* QEMU's edu device: BAR0 0x98 bit 0 = DMA running. */
@@ -78,6 +91,8 @@ void pci_init(struct runner *r)
 		s->device_fd = -1;
 		s->intx_trigger = -1;
 		s->intx_resample = -1;
+		s->msi.trigger = -1;
+		s->msi.gsi = -1;
 	}
 }
 
@@ -251,44 +266,151 @@ static __u16 cfg16(struct pci_slot *s, unsigned int off)
 	return v;
 }
 
-static unsigned int msi_cap_len(struct pci_slot *s, unsigned int pos)
+static unsigned int msi_cap_len(__u16 ctl)
 {
-	__u16 ctl = cfg16(s, pos + 2);
 	unsigned int len = 10;
 
-	if (ctl & 0x0080)		/* 64-bit address */
+	if (ctl & PCI_MSI_FLAGS_64BIT)
 		len += 4;
-	if (ctl & 0x0100)		/* per-vector masking */
+	if (ctl & PCI_MSI_FLAGS_MASKBIT)
 		len += 10;
 	return len;
 }
 
+static unsigned int msi_data_off(const struct pci_msi *m)
+{
+	return m->is64 ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32;
+}
+
+static unsigned int msi_mask_off(const struct pci_msi *m)
+{
+	return m->is64 ? PCI_MSI_MASK_64 : PCI_MSI_MASK_32;
+}
+
+static __u32 msi_le(const struct pci_msi *m, unsigned int off,
+		    unsigned int size)
+{
+	__u32 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		v |= (__u32)m->regs[off + i] << (8 * i);
+	return v;
+}
+
 /*
- * Only INTx is offered: MSI and MSI-X are unlinked from the capability
- * list and their registers hidden, so the guest never enables them.
+ * The guest's MSI capability at @pos as after reset: disabled, message
+ * 0.  One vector only (Multiple Message Capable 0), whatever the device
+ * has: each vector would need a route and an eventfd of its own, and
+ * single-vector drivers are the rule.  The device's 64-bit and
+ * per-vector-mask bits stay, so the layout is the device's.
+ */
+static void msi_init(struct pci_slot *s, unsigned int pos)
+{
+	struct pci_msi *m = &s->msi;
+	__u16 ctl = cfg16(s, pos + PCI_MSI_FLAGS);
+	unsigned int k;
+
+	memset(m->regs, 0, sizeof(m->regs));
+	memset(m->wmask, 0, sizeof(m->wmask));
+	m->pos = pos;
+	m->len = msi_cap_len(ctl);
+	m->is64 = ctl & PCI_MSI_FLAGS_64BIT;
+	m->maskable = ctl & PCI_MSI_FLAGS_MASKBIT;
+	m->regs[0] = PCI_CAP_ID_MSI;
+	m->regs[PCI_MSI_FLAGS] = ctl & PCI_MSI_FLAGS_64BIT;
+	m->regs[PCI_MSI_FLAGS + 1] = (ctl & PCI_MSI_FLAGS_MASKBIT) >> 8;
+	m->wmask[PCI_MSI_FLAGS] = PCI_MSI_FLAGS_ENABLE;
+	/* The address is dword aligned: its low two bits read 0. */
+	m->wmask[PCI_MSI_ADDRESS_LO] = 0xfc;
+	for (k = 1; k < 4; k++)
+		m->wmask[PCI_MSI_ADDRESS_LO + k] = 0xff;
+	for (k = 0; m->is64 && k < 4; k++)
+		m->wmask[PCI_MSI_ADDRESS_HI + k] = 0xff;
+	m->wmask[msi_data_off(m)] = 0xff;
+	m->wmask[msi_data_off(m) + 1] = 0xff;
+	if (m->maskable)
+		m->wmask[msi_mask_off(m)] = 0x01;
+	for (k = 0; k < m->len && pos + k < 256; k++)
+		s->cfg_virt[pos + k] = PCI_CFG_MSI;
+}
+
+/* A byte of the guest's MSI capability; the pending bit is live. */
+static __u8 msi_read(struct pci_slot *s, unsigned int b)
+{
+	struct pci_msi *m = &s->msi;
+	unsigned int k = b - m->pos;
+
+	if (m->maskable && k == msi_mask_off(m) + 4)
+		return vfio_msi_pending(s);
+	return m->regs[k];
+}
+
+/*
+ * Carry out what the guest's MSI registers now say: enable, disable, a
+ * new message or mask bit.  A failed enable leaves the enable bit clear
+ * (the guest can see it did not take) and INTx on.
+ */
+static void msi_apply(struct runner *r, struct pci_slot *s)
+{
+	struct pci_msi *m = &s->msi;
+	char why[LPAR_REASON_LEN];
+	bool want = m->regs[PCI_MSI_FLAGS] & PCI_MSI_FLAGS_ENABLE;
+	bool masked = m->maskable && (m->regs[msi_mask_off(m)] & 1);
+	__u64 addr = msi_le(m, PCI_MSI_ADDRESS_LO, 4);
+	__u32 data = msi_le(m, msi_data_off(m), 2);
+
+	if (m->is64)
+		addr |= (__u64)msi_le(m, PCI_MSI_ADDRESS_HI, 4) << 32;
+	if (want && !m->enabled) {
+		if (vfio_msi_enable(r, s, addr, data, masked, why,
+				    sizeof(why))) {
+			log_err("%s", why);
+			m->regs[PCI_MSI_FLAGS] &= ~PCI_MSI_FLAGS_ENABLE;
+		}
+	} else if (want) {
+		if (vfio_msi_update(r, s, addr, data, masked, why, sizeof(why)))
+			log_err("%s", why);
+	} else if (m->enabled) {
+		vfio_msi_disable(r, s);
+		if (s->irq_pin && vfio_intx_enable(r, s, why, sizeof(why)))
+			log_err("%s", why);
+	}
+}
+
+/*
+ * The guest's capability list: MSI emulated by the runner (msi_init);
+ * MSI-X unlinked from the list and its registers hidden -- it is not
+ * offered.
  */
 static void caps_init(struct pci_slot *s)
 {
 	__u8 visible[48];
-	unsigned int n = 0, pos, i, k, hops = 0, clen;
+	unsigned int n = 0, pos, i, hops = 0;
 	__u8 id;
 
 	memset(s->cfg_virt, PCI_CFG_PASS, sizeof(s->cfg_virt));
 	memset(s->cap_next, 0, sizeof(s->cap_next));
 	s->cap_first = 0;
+	s->msi.pos = 0;
 	if (!(cfg16(s, PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return;
 	pos = cfg8(s, PCI_CAPABILITY_LIST) & 0xfc;
 	while (pos >= 0x40 && hops++ < 48) {
 		id = cfg8(s, pos);
-		if (id == PCI_CAP_ID_MSI || id == PCI_CAP_ID_MSIX) {
-			clen = id == PCI_CAP_ID_MSI ? msi_cap_len(s, pos) : 12;
-			for (k = 0; k < clen && pos + k < 256; k++)
-				s->cfg_virt[pos + k] = PCI_CFG_HIDDEN;
-			log_debug("slot %u: %s capability at 0x%x hidden",
-				  s->num, id == PCI_CAP_ID_MSI ? "MSI" : "MSI-X",
-				  pos);
+		if (id == PCI_CAP_ID_MSIX) {
+			for (i = 0; i < 12 && pos + i < 256; i++)
+				s->cfg_virt[pos + i] = PCI_CFG_HIDDEN;
+			log_debug("slot %u: MSI-X capability at 0x%x hidden",
+				  s->num, pos);
 		} else if (n < ARRAY_SIZE(visible)) {
+			if (id == PCI_CAP_ID_MSI && !s->msi.pos) {
+				msi_init(s, pos);
+				log_debug("slot %u: MSI capability at 0x%x (%s%s)",
+					  s->num, pos,
+					  s->msi.is64 ? "64-bit" : "32-bit",
+					  s->msi.maskable ? ", maskable" : "");
+			}
 			visible[n++] = pos;
 		}
 		pos = cfg8(s, pos + 1) & 0xfc;
@@ -336,6 +458,8 @@ static __u32 cfg_read_dword(struct pci_slot *s, unsigned int d)
 		byte = v >> (8 * i);
 		if (s->cfg_virt[b] == PCI_CFG_HIDDEN)
 			byte = 0;
+		else if (s->cfg_virt[b] == PCI_CFG_MSI)
+			byte = msi_read(s, b);
 		else if (s->cfg_virt[b] == PCI_CFG_NEXT)
 			byte = s->cap_next[b];
 		out |= (__u32)byte << (8 * i);
@@ -364,9 +488,11 @@ static bool cfg_byte_passes(struct pci_slot *s, unsigned int b)
 static void cfg_write(struct runner *r, struct pci_slot *s, unsigned int off,
 		      unsigned int size, __u32 val)
 {
-	unsigned int d = off & ~3U, shift = 8 * (off & 3), i, run;
+	unsigned int d = off & ~3U, shift = 8 * (off & 3), i, run, k;
 	__u32 cur, mask;
 	__u16 old_cmd = s->command;
+	bool msi = false;
+	__u8 byte;
 
 	if (d >= PCI_BAR0 && d < PCI_BAR_END) {
 		mask = (size == 4 ? 0xffffffffU : ((1U << (8 * size)) - 1))
@@ -378,6 +504,13 @@ static void cfg_write(struct runner *r, struct pci_slot *s, unsigned int off,
 		return;
 	}
 	for (i = 0; i < size; ) {
+		if (s->cfg_virt[off + i] == PCI_CFG_MSI) {
+			k = off + i - s->msi.pos;
+			byte = val >> (8 * i);
+			s->msi.regs[k] = (s->msi.regs[k] & ~s->msi.wmask[k]) |
+					 (byte & s->msi.wmask[k]);
+			msi = true;
+		}
 		if (!cfg_byte_passes(s, off + i)) {
 			i++;
 			continue;
@@ -390,6 +523,8 @@ static void cfg_write(struct runner *r, struct pci_slot *s, unsigned int off,
 				  s->num, off + i, run);
 		i += run;
 	}
+	if (msi)
+		msi_apply(r, s);
 	if (off <= PCI_COMMAND + 1 && off + size > PCI_COMMAND) {
 		__u32 v;
 
@@ -536,6 +671,7 @@ static void slot_teardown(struct runner *r, struct pci_slot *s)
 			   __ATOMIC_RELEASE);
 	s->attached = false;
 	bars_unslot_all(r, s);
+	vfio_msi_disable(r, s);
 	vfio_intx_disable(r, s);
 	vfio_close(r, s);
 	/* vCPUs held by a quiesce find the slot gone. */
@@ -570,6 +706,9 @@ static int slot_attach(struct runner *r, struct pci_slot *s, char *why,
 	s->group = rs.group;
 	s->intx_trigger = -1;
 	s->intx_resample = -1;
+	memset(&s->msi, 0, sizeof(s->msi));
+	s->msi.trigger = -1;
+	s->msi.gsi = -1;
 	s->quiesced = false;
 	if (vfio_open(r, s, rs.fd, why, len))	/* closes rs.fd on failure */
 		return -1;
@@ -600,9 +739,10 @@ static int slot_attach(struct runner *r, struct pci_slot *s, char *why,
 		goto fail;
 	s->attached = true;
 	__atomic_or_fetch(&r->pci_attached, 1U << s->num, __ATOMIC_RELEASE);
-	log_info("slot %u: attached %s (%04x:%04x, IOMMU group %u), INTx %s, %llu ms",
+	log_info("slot %u: attached %s (%04x:%04x, IOMMU group %u), INTx %s, MSI %s, %llu ms",
 		 s->num, s->bdf, s->vendor, s->device, s->group,
-		 s->irq_pin ? "on" : "none", now_ms() - t0);
+		 s->irq_pin ? "on" : "none", s->msi.pos ? "offered" : "none",
+		 now_ms() - t0);
 	return 0;
 fail:
 	vfio_intx_disable(r, s);
@@ -766,4 +906,24 @@ int pci_storage_resized(struct runner *r, char *why, size_t len)
 		pthread_mutex_unlock(&s->lock);
 	}
 	return ret;
+}
+
+/*
+ * The EXIT order, vCPUs ended: every slot is torn down as a detach
+ * would, so that nothing of the device's interrupts outlives the VM by
+ * the order of fd closing at exit.
+ */
+void pci_exit(struct runner *r)
+{
+	unsigned int n;
+
+	for (n = 1; n < LPAR_MAX_SLOTS; n++) {
+		struct pci_slot *s = &r->slots[n];
+
+		if (!slot_is_attached(r, n))
+			continue;
+		pthread_mutex_lock(&s->lock);
+		slot_teardown(r, s);
+		pthread_mutex_unlock(&s->lock);
+	}
 }

@@ -46,6 +46,19 @@ enum runner_exit {
 
 #define PCI_NUM_BARS		6
 
+/*
+ * KVM's GSI routing as the runner keeps it: the IRQCHIP pins that
+ * KVM_CREATE_IRQCHIP installs (IOAPIC 0..23, PIC 0..15) and one MSI
+ * route per slot with MSI enabled, on a GSI above the IOAPIC's pins.
+ */
+#define RUNNER_IOAPIC_PINS	24
+#define RUNNER_PIC_PINS		16
+#define RUNNER_MAX_ROUTES	(RUNNER_IOAPIC_PINS + RUNNER_PIC_PINS + \
+				 LPAR_MAX_SLOTS)
+
+/* The size of an MSI capability with 64-bit address and masking. */
+#define PCI_MSI_CAP_MAX		24
+
 struct runner;
 
 /* One BAR of an attached slot (see pci.c). */
@@ -62,6 +75,29 @@ struct pci_bar {
 	void *map;		/* mmap of the region, NULL if not mmap-able */
 	__u64 slot_gpa;		/* memslot in place at this address ... */
 	bool slotted;		/* ... when true */
+};
+
+/*
+ * The guest's MSI capability, emulated in full (nothing of it reaches
+ * the device: vfio-pci programs the host's message itself).  @regs is
+ * the guest's view of the capability's bytes, @wmask what it may write.
+ * The host side -- VFIO MSI with @trigger, KVM route @gsi and the irqfd
+ * on it -- exists while @enabled; the irqfd only while the vector is
+ * not masked.  See vfio_msi_*().
+ */
+struct pci_msi {
+	__u8 pos;		/* capability offset, 0: none */
+	__u8 len;
+	bool is64;
+	bool maskable;		/* per-vector masking */
+	__u8 regs[PCI_MSI_CAP_MAX];
+	__u8 wmask[PCI_MSI_CAP_MAX];
+	bool enabled;
+	bool irqfd;
+	int trigger;		/* eventfd VFIO signals, -1 if none */
+	int gsi;		/* KVM MSI route, -1 if none */
+	__u64 addr;		/* the message routed now */
+	__u32 data;
 };
 
 /*
@@ -94,6 +130,7 @@ struct pci_slot {
 	__u8 irq_pin;		/* INTA# .. INTD#, 0: none */
 	int intx_trigger;	/* eventfds of the INTx irqfd, -1 if none */
 	int intx_resample;
+	struct pci_msi msi;
 	/* DMA: the storage ranges mapped in the container */
 	__u64 dma_size;		/* storage size mapped, 0 if none */
 };
@@ -141,6 +178,10 @@ struct runner {
 	int kvm_vfio_fd;		/* the kvm-vfio device, -1 if none */
 	int sci_trigger;		/* LPAR_RUNNER_SCI eventfds, -1 if none */
 	int sci_resample;
+	/* KVM_SET_GSI_ROUTING replaces the whole table: ours (kvm.c) */
+	pthread_mutex_t route_lock;
+	unsigned int nr_routes;
+	struct kvm_irq_routing_entry routes[RUNNER_MAX_ROUTES];
 
 	pthread_mutex_t lock;
 	pthread_cond_t vcpu_cond;	/* vCPUs wait here while held/parked */
@@ -172,6 +213,9 @@ int kvm_set_memslot(struct runner *r, __u32 slot, __u64 gpa, __u64 size,
 int kvm_irqfd(struct runner *r, int fd, int resample_fd, __u32 gsi,
 	      bool deassign, char *why, size_t why_len);
 int kvm_setup_sci(struct runner *r, char *why, size_t why_len);
+int kvm_msi_route(struct runner *r, int *gsi, __u64 addr, __u32 data,
+		  char *why, size_t why_len);
+void kvm_msi_route_del(struct runner *r, int gsi);
 
 /* pci.c */
 void pci_init(struct runner *r);
@@ -182,6 +226,7 @@ bool pci_mmio(struct vcpu *v, __u64 gpa, unsigned int len, bool is_write,
 int pci_order(struct runner *r, const struct lpar_order *o, char *why,
 	      size_t why_len);
 int pci_storage_resized(struct runner *r, char *why, size_t why_len);
+void pci_exit(struct runner *r);
 bool pci_order_is_slot(__u32 order);
 
 /* vfio.c */
@@ -195,6 +240,12 @@ int vfio_dma_unmap(struct runner *r, struct pci_slot *s, char *why,
 int vfio_intx_enable(struct runner *r, struct pci_slot *s, char *why,
 		     size_t why_len);
 void vfio_intx_disable(struct runner *r, struct pci_slot *s);
+int vfio_msi_enable(struct runner *r, struct pci_slot *s, __u64 addr,
+		    __u32 data, bool masked, char *why, size_t why_len);
+int vfio_msi_update(struct runner *r, struct pci_slot *s, __u64 addr,
+		    __u32 data, bool masked, char *why, size_t why_len);
+void vfio_msi_disable(struct runner *r, struct pci_slot *s);
+bool vfio_msi_pending(struct pci_slot *s);
 int vfio_cfg_read(struct pci_slot *s, unsigned int off, unsigned int size,
 		  __u32 *val);
 int vfio_cfg_write(struct pci_slot *s, unsigned int off, unsigned int size,

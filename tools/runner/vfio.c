@@ -2,12 +2,13 @@
 /*
  * lpar-runner: the VFIO side of a PCI slot -- the container that holds
  * the slot's group, the DMA mappings of the partition's storage (IOVA =
- * guest-physical address), the device fd with its regions, and INTx
- * wired through eventfds into a KVM irqfd.  See
+ * guest-physical address), the device fd with its regions, and INTx or
+ * MSI wired through eventfds into KVM irqfds.  See
  * Documentation/lpar/runner-pci.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,138 @@ void vfio_intx_disable(struct runner *r, struct pci_slot *s)
 		log_info("slot %u: %s", s->num, tmp);
 	close_fd(&s->intx_trigger);
 	close_fd(&s->intx_resample);
+}
+
+/*
+ * MSI, one vector: VFIO signals @trigger for each message of the device
+ * (the host's own, vfio-pci programs it); KVM's irqfd turns the signal
+ * into the guest's message through MSI route @gsi, edge-triggered, no
+ * resample.  A masked vector is an irqfd deassigned: signals accumulate
+ * in the eventfd (the pending bit) and the assign at unmask delivers
+ * them.  VFIO takes MSI only with INTx off: INTx goes first.
+ */
+static int msi_irqfd(struct runner *r, struct pci_slot *s, bool on,
+		     char *why, size_t len)
+{
+	struct pci_msi *m = &s->msi;
+	__u64 stale;
+
+	if (m->irqfd == on)
+		return 0;
+	if (kvm_irqfd(r, m->trigger, -1, m->gsi, !on, why, len))
+		return -1;
+	m->irqfd = on;
+	/*
+	 * A signal pending at the assign was injected by it, but KVM reads
+	 * the counter only at later signals: drop the count, or the next
+	 * unmask would deliver it again.
+	 */
+	if (on && read(m->trigger, &stale, sizeof(stale)) < 0 &&
+	    errno != EAGAIN)
+		log_info("slot %u: MSI eventfd: %s", s->num, strerror(errno));
+	return 0;
+}
+
+int vfio_msi_enable(struct runner *r, struct pci_slot *s, __u64 addr,
+		    __u32 data, bool masked, char *why, size_t len)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii) };
+	struct pci_msi *m = &s->msi;
+	char tmp[LPAR_REASON_LEN];
+
+	ii.index = VFIO_PCI_MSI_IRQ_INDEX;
+	if (ioctl(s->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0 ||
+	    !ii.count || !(ii.flags & VFIO_IRQ_INFO_EVENTFD)) {
+		snprintf(why, len, "slot %u: VFIO has no MSI for %s", s->num,
+			 s->bdf);
+		return -1;
+	}
+	vfio_intx_disable(r, s);
+	m->gsi = -1;
+	m->irqfd = false;
+	m->trigger = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (m->trigger < 0) {
+		snprintf(why, len, "slot %u: eventfd: %s", s->num,
+			 strerror(errno));
+		goto fail;
+	}
+	if (kvm_msi_route(r, &m->gsi, addr, data, why, len))
+		goto fail;
+	if (!masked && msi_irqfd(r, s, true, why, len))
+		goto fail;
+	if (set_irqs(s, VFIO_PCI_MSI_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
+		     m->trigger, 1) < 0) {
+		snprintf(why, len, "slot %u: VFIO_DEVICE_SET_IRQS(MSI): %s",
+			 s->num, strerror(errno));
+		goto fail;
+	}
+	m->enabled = true;
+	m->addr = addr;
+	m->data = data;
+	log_info("slot %u: MSI on, GSI %d (address 0x%llx data 0x%x%s)",
+		 s->num, m->gsi, (unsigned long long)addr, data,
+		 masked ? ", masked" : "");
+	return 0;
+fail:
+	msi_irqfd(r, s, false, tmp, sizeof(tmp));
+	if (m->gsi >= 0)
+		kvm_msi_route_del(r, m->gsi);
+	m->gsi = -1;
+	close_fd(&m->trigger);
+	if (s->irq_pin && vfio_intx_enable(r, s, tmp, sizeof(tmp)))
+		log_err("%s", tmp);
+	return -1;
+}
+
+/* The guest changed the message or the mask bit while MSI is on. */
+int vfio_msi_update(struct runner *r, struct pci_slot *s, __u64 addr,
+		    __u32 data, bool masked, char *why, size_t len)
+{
+	struct pci_msi *m = &s->msi;
+
+	if (addr != m->addr || data != m->data) {
+		if (kvm_msi_route(r, &m->gsi, addr, data, why, len))
+			return -1;
+		m->addr = addr;
+		m->data = data;
+		log_debug("slot %u: MSI GSI %d now address 0x%llx data 0x%x",
+			  s->num, m->gsi, (unsigned long long)addr, data);
+	}
+	return msi_irqfd(r, s, !masked, why, len);
+}
+
+/*
+ * MSI off, in the order that leaves nothing dangling: no injection
+ * (irqfd), no signal (VFIO), then the route.  INTx stays off.
+ */
+void vfio_msi_disable(struct runner *r, struct pci_slot *s)
+{
+	struct pci_msi *m = &s->msi;
+	char tmp[LPAR_REASON_LEN];
+
+	if (!m->enabled)
+		return;
+	if (msi_irqfd(r, s, false, tmp, sizeof(tmp)))
+		log_err("slot %u: %s", s->num, tmp);
+	if (s->device_fd >= 0 &&
+	    set_irqs(s, VFIO_PCI_MSI_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
+		     -1, 0) < 0)
+		log_info("slot %u: VFIO_DEVICE_SET_IRQS(MSI off): %s", s->num,
+			 strerror(errno));
+	kvm_msi_route_del(r, m->gsi);
+	log_info("slot %u: MSI off, GSI %d route removed", s->num, m->gsi);
+	m->gsi = -1;
+	close_fd(&m->trigger);
+	m->enabled = false;
+}
+
+/* A masked vector's pending bit: a signal waits in the eventfd. */
+bool vfio_msi_pending(struct pci_slot *s)
+{
+	struct pollfd p = { .fd = s->msi.trigger, .events = POLLIN };
+
+	return s->msi.enabled && !s->msi.irqfd && poll(&p, 1, 0) == 1 &&
+	       (p.revents & POLLIN);
 }
 
 /* Config space of the device through VFIO; little endian. */

@@ -678,7 +678,8 @@ struct lpar_config {
  *    + LPAR_PCI_MMIO_SIZE) (memory BARs only) and enables memory decoding
  *    in the command register; the runner maps them there.
  *  - INTx of slot s (INTA#) is level-triggered IOAPIC input
- *    LPAR_PCI_INTX_GSI(s), active high.
+ *    LPAR_PCI_INTX_GSI(s), active high.  The device's MSI capability
+ *    (one vector) may be enabled instead; MSI-X is not offered.
  *  - DMA: the device's bus addresses are the partition's guest-physical
  *    addresses; it reaches only its owner's storage (IOMMU).
  *  - GPE0 block and PCI hot-plug registers below, answered by lpar.ko;
