@@ -253,6 +253,7 @@ struct lpar_partition *lpar_pool_owner(phys_addr_t start, u64 size,
 				       const struct lpar_partition *except);
 int lpar_pool_place(u64 size, phys_addr_t *origin);
 u64 lpar_pool_free_bytes(u64 *largest);
+void lpar_copy_frames(void *dst, const void *src, u64 len);
 void lpar_pool_scrub(struct lpar_pool_extent *ext, phys_addr_t start, u64 size,
 		     bool dirty_only);
 void lpar_pool_mark_dirty(struct lpar_pool_extent *ext, phys_addr_t start,

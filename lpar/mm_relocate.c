@@ -90,20 +90,6 @@ struct lpar_move {
 	unsigned long *moved;
 };
 
-/*
- * Copy whole pages with copy_page(): memcpy()/memmove() use "rep movsb"
- * on CPUs that advertise fast short moves, which emulators do slowly.
- * Source and target chunks never overlap: origins are increment-aligned
- * and a chunk is at most one increment.
- */
-static void copy_pages(void *dst, const void *src, u64 len)
-{
-	u64 off;
-
-	for (off = 0; off < len; off += PAGE_SIZE)
-		copy_page(dst + off, (void *)src + off);
-}
-
 static void *ext_va(struct lpar_pool_extent *ext, phys_addr_t pa)
 {
 	return ext->vaddr + (pa - ext->start);
@@ -388,8 +374,8 @@ static void move_copy(struct lpar_partition *p, struct lpar_move *mv,
 		u64 pause;
 
 		chunk_hold(p, off, len);
-		copy_pages(ext_va(mv->dst_ext, mv->dst + off),
-			   ext_va(mv->src_ext, mv->src + off), len);
+		lpar_copy_frames(ext_va(mv->dst_ext, mv->dst + off),
+				 ext_va(mv->src_ext, mv->src + off), len);
 		memcpy(ext_keys(mv->dst_ext, mv->dst + off),
 		       ext_keys(mv->src_ext, mv->src + off), len >> PAGE_SHIFT);
 		chunk_release(p, mv, c);
@@ -605,7 +591,7 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 	if (ret)
 		goto out_a;
 	ret = -ENOMEM;
-	tmp = vmalloc(chunk);	/* page-aligned, for copy_page() */
+	tmp = vmalloc(chunk);	/* page-aligned, for lpar_copy_frames() */
 	ma = move_alloc(a, b->origin, chunk);
 	mb = move_alloc(b, a->origin, chunk);
 	if (!tmp || !ma || !mb)
@@ -623,9 +609,9 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 
 		chunk_hold(a, off, len);
 		chunk_hold(b, off, len);
-		copy_pages(tmp, va, len);
-		copy_pages(va, vb, len);
-		copy_pages(vb, tmp, len);
+		lpar_copy_frames(tmp, va, len);
+		lpar_copy_frames(va, vb, len);
+		lpar_copy_frames(vb, tmp, len);
 		memcpy(tmp, ka, len >> PAGE_SHIFT);
 		memcpy(ka, kb, len >> PAGE_SHIFT);
 		memcpy(kb, tmp, len >> PAGE_SHIFT);

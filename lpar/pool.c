@@ -488,6 +488,66 @@ u64 lpar_pool_free_bytes(u64 *largest)
 	return fa.total;
 }
 
+/*
+ * Whole pages are copied and zeroed 64 bytes per round through eight
+ * registers: what copy_page() does on CPUs without fast string moves.
+ * copy_page(), clear_page(), memcpy() and memset() use "rep movs" /
+ * "rep stos" where the CPU says those are fast, and an emulated CPU (TCG,
+ * our test VM) runs them one element at a time: measured there, this loop
+ * moves 64 MiB five times faster than copy_page().  On hardware the two
+ * are within a few percent.
+ */
+
+/**
+ * lpar_copy_frames() - copy whole pages of partition storage.
+ * @dst: target, page-aligned.
+ * @src: source, page-aligned; must not overlap @dst.
+ * @len: bytes, a multiple of PAGE_SIZE.
+ */
+void lpar_copy_frames(void *dst, const void *src, u64 len)
+{
+	const u64 *s = src;
+	u64 *d = dst;
+	u64 i, a0, a1, a2, a3, a4, a5, a6, a7;
+
+	for (i = 0; i < len / sizeof(u64); i += 8) {
+		a0 = s[i];
+		a1 = s[i + 1];
+		a2 = s[i + 2];
+		a3 = s[i + 3];
+		a4 = s[i + 4];
+		a5 = s[i + 5];
+		a6 = s[i + 6];
+		a7 = s[i + 7];
+		d[i] = a0;
+		d[i + 1] = a1;
+		d[i + 2] = a2;
+		d[i + 3] = a3;
+		d[i + 4] = a4;
+		d[i + 5] = a5;
+		d[i + 6] = a6;
+		d[i + 7] = a7;
+	}
+}
+
+/* Zero whole pages (@len a multiple of PAGE_SIZE), as lpar_copy_frames(). */
+static void zero_frames(void *va, u64 len)
+{
+	u64 *d = va;
+	u64 i;
+
+	for (i = 0; i < len / sizeof(u64); i += 8) {
+		d[i] = 0;
+		d[i + 1] = 0;
+		d[i + 2] = 0;
+		d[i + 3] = 0;
+		d[i + 4] = 0;
+		d[i + 5] = 0;
+		d[i + 6] = 0;
+		d[i + 7] = 0;
+	}
+}
+
 /**
  * lpar_pool_scrub() - zero storage so no data crosses partitions.
  * @ext: the extent.
@@ -506,12 +566,8 @@ void lpar_pool_scrub(struct lpar_pool_extent *ext, phys_addr_t start, u64 size,
 	for (; n; n--, i++) {
 		if (dirty_only && test_bit(i, ext->clean))
 			continue;
-		void *va = ext->vaddr + i * lpar_pool.increment;
-		u64 off;
-
-		/* clear_page(), not memset(): see copy_pages() in mm_relocate.c */
-		for (off = 0; off < lpar_pool.increment; off += PAGE_SIZE)
-			clear_page(va + off);
+		zero_frames(ext->vaddr + i * lpar_pool.increment,
+			    lpar_pool.increment);
 		memset(ext->keys + ((i * lpar_pool.increment) >> PAGE_SHIFT), 0,
 		       lpar_pool.increment >> PAGE_SHIFT);
 		set_bit(i, ext->clean);
