@@ -439,6 +439,31 @@ static int slot_precheck(u32 nr, const char *what)
 	return ret;
 }
 
+/*
+ * The prologue of the commands on an assigned slot: @id's op_mutex, then
+ * slot_mutex, and @nr owned by @id in a settled state.  On success both
+ * are held (drop with mutex_unlock(&slot_mutex), put_part_locked()).
+ */
+static int lock_owned_slot(u32 nr, u32 id, const char *what,
+			   struct lpar_partition **pp, struct lpar_pci_slot **sp)
+{
+	int ret;
+
+	ret = slot_precheck(nr, what);
+	if (ret)
+		return ret;
+	ret = get_part_locked(id, pp);
+	if (ret)
+		return ret;
+	mutex_lock(&slot_mutex);
+	ret = owned_slot(*pp, nr, what, sp);
+	if (ret) {
+		mutex_unlock(&slot_mutex);
+		put_part_locked(*pp);
+	}
+	return ret;
+}
+
 /**
  * lpar_pci_add() - add_pci: give slot @nr to running partition @id.
  * @nr: slot number.
@@ -532,16 +557,9 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 
 	if (!timeout_ms)
 		timeout_ms = pci_eject_timeout_ms;
-	ret = slot_precheck(nr, "rem_pci");
+	ret = lock_owned_slot(nr, id, "rem_pci", &p, &s);
 	if (ret)
 		return ret;
-	ret = get_part_locked(id, &p);
-	if (ret)
-		return ret;
-	mutex_lock(&slot_mutex);
-	ret = owned_slot(p, nr, "rem_pci", &s);
-	if (ret)
-		goto out_unlock;
 	was = s->state;
 	if (was == LPAR_SLOT_DISABLED && !s->attached) {
 		/* Surprise-removed already: nothing to ask anyone. */
@@ -595,11 +613,6 @@ done:
 		p->def.name, nr, s->bdf);
 	put_part_locked(p);
 	return 0;
-
-out_unlock:
-	mutex_unlock(&slot_mutex);
-	put_part_locked(p);
-	return ret;
 }
 
 /**
@@ -621,16 +634,9 @@ static int lpar_pci_enable(u32 nr, u32 id, u32 value)
 
 	if (value > 1)
 		return -EINVAL;
-	ret = slot_precheck(nr, "slot enable");
+	ret = lock_owned_slot(nr, id, "slot enable", &p, &s);
 	if (ret)
 		return ret;
-	ret = get_part_locked(id, &p);
-	if (ret)
-		return ret;
-	mutex_lock(&slot_mutex);
-	ret = owned_slot(p, nr, "enable", &s);
-	if (ret)
-		goto out_unlock;
 	if (s->enable == value) {
 		ret = 0;
 		goto out_unlock;

@@ -63,7 +63,7 @@ struct runner;
 
 /* One BAR of an attached slot (see pci.c). */
 struct pci_bar {
-	__u64 size;		/* 0: not implemented (or an I/O BAR) */
+	__u64 size;		/* 0: no memory BAR here (none, or I/O) */
 	__u32 flags;		/* the low, read-only bits of the BAR */
 	bool is64;		/* 64-bit memory BAR: the next BAR is its top */
 	bool upper;		/* the top half of the previous 64-bit BAR */
