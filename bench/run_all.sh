@@ -46,13 +46,24 @@ trap 'exit 130' INT TERM
 
 rc=0
 
+# Every benchmark is bounded: one that does not end in BENCH_LIMIT seconds
+# (default 300) is killed and counts as failed; "make bench" has the VM's
+# timeout on top of that, for one stuck in the kernel.
+limit=${BENCH_LIMIT:-300}
+bounded() {
+	timeout --kill-after=10 "$limit" "$@"
+	local r=$?
+	[ $r -eq 124 ] || [ $r -eq 137 ] && echo "run_all: $1: no result within $limit s" >&2
+	return $r
+}
+
 # act -> first guest instruction, against QEMU -accel kvm.
-"$BENCH/act_latency" --runs "$RUNS" --image "$BENCH/guest_hi.bin" \
+bounded "$BENCH/act_latency" --runs "$RUNS" --image "$BENCH/guest_hi.bin" \
 	--bios "$BENCH/bios.bin" || rc=1
 
 # MVSTOR of a running 64 MiB partition: throughput against memcpy, and
 # the longest guest pause against the whole move.
-"$BENCH/mvstor" --runs "$RUNS" --image "$BENCH/guest_spin.bin" || rc=1
+bounded "$BENCH/mvstor" --runs "$RUNS" --image "$BENCH/guest_spin.bin" || rc=1
 
 # The same moves with the pause measured inside the guest (TSC gaps in
 # the mover guest's loop), converted with the VM's TSC frequency.
@@ -60,7 +71,7 @@ mhz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) 
 [ -n "$mhz" ] || mhz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz processor.*/\1/p' | tail -n 1)
 if [ -n "$mhz" ] && [ -e "$TREE/selftests/guest/mover.bin" ]; then
 	khz=$(awk -v m="$mhz" 'BEGIN { printf "%d", m * 1000 }')
-	"$BENCH/mvstor" --runs "$RUNS" --image "$TREE/selftests/guest/mover.bin" \
+	bounded "$BENCH/mvstor" --runs "$RUNS" --image "$TREE/selftests/guest/mover.bin" \
 		--tsc-khz "$khz" || rc=1
 else
 	echo "run_all: no TSC frequency in dmesg or no mover guest: mvstor_guest_pause not measured" >&2
@@ -71,7 +82,7 @@ fi
 # configured it), against QEMU device_del + device_add of the same edu
 # passed through with vfio-pci to a nested Linux guest (ACPI hot-plug).
 if [ -e "$TREE/selftests/guest/hotplug.bin" ]; then
-	"$BENCH/slot_move" --runs "$RUNS" --guest "$TREE/selftests/guest/hotplug.bin" || rc=1
+	bounded "$BENCH/slot_move" --runs "$RUNS" --guest "$TREE/selftests/guest/hotplug.bin" || rc=1
 else
 	echo "run_all: no selftests/guest/hotplug.bin (make selftests): slot_move not measured" >&2
 	rc=1
@@ -81,7 +92,7 @@ fi
 OLP_KO="$TREE/olp/example/lpar_olp_example.ko"
 if [ -e "$OLP_KO" ] && [ -e "$TREE/olp/example/bench10.olp" ] &&
    insmod "$OLP_KO"; then
-	"$BENCH/olp_window" --runs "$((RUNS < 9 ? 9 : RUNS))" \
+	bounded "$BENCH/olp_window" --runs "$((RUNS < 9 ? 9 : RUNS))" \
 		--patch "$TREE/olp/example/bench10.olp" \
 		--image "$BENCH/guest_spin.bin" || rc=1
 	rmmod lpar_olp_example || rc=1

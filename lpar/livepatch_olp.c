@@ -10,9 +10,9 @@
  *
  *  1. K0 (start) and K1 (in progress) are set: sysfs and LPAR_OLP_STATUS
  *     show them from then until the command ends.
- *  2. Everything that can be prepared is prepared.  At load already, one
- *     ftrace_ops per FUNC entry is registered on its target with the
- *     handler switched off (it redirects only while its entry's @on is
+ *  2. Everything that can be prepared is prepared.  At load already,
+ *     every target has its site: an ftrace_ops registered on it with the
+ *     handler switched off (it redirects only while the site's @on is
  *     set); we never write the text of lpar.ko, and apply and revert do
  *     not make ftrace rewrite it either.  At apply, the replacements are
  *     resolved and the patch module is pinned.
@@ -24,6 +24,13 @@
  *     is aborted and everything prepared is undone.  Tasks that are on a
  *     CPU cannot be unwound here; they are checked inside the window,
  *     where every task is off its CPU.
+ *     A task asleep during the check may wake up and enter a function
+ *     before the window.  The ftrace handlers account for that: from
+ *     before the check until the window, every handler notes the task
+ *     that passes it (entering a target, or a replacement through the
+ *     redirect).  After the check the noted tasks are unwound once more,
+ *     outside the window; only those that are on a CPU then, or that
+ *     pass a handler after that, are unwound inside it.
  *  4. stop_machine(): one CPU compares every entry's old data (FUNC:
  *     masked) with memory and, only if all match, switches the FUNC
  *     entries on, writes the DATA entries, sets the applied bits and
@@ -33,7 +40,14 @@
  * Revert runs the same steps backwards; after its window the patch module
  * is released once no task can be inside a replacement any more
  * (synchronize_rcu_tasks() for tasks preempted in a trampoline, then the
- * stack check).  Unload unregisters the ftrace_ops.
+ * stack check).
+ *
+ * Sites stay registered after unload, until lpar.ko itself goes: each
+ * registration rewrites a call site (breakpoint, then the new bytes) that
+ * the partitions' threads may be executing at that moment, so lpar does
+ * it once per function and not at every load and unload (livepatch too
+ * keeps one ftrace_ops per function for all its patches).  A site whose
+ * @on is clear costs a call to its trampoline and two loads.
  *
  * Locking: olp_mutex serializes the commands and the registered tables;
  * olp_lock (a spinlock, innermost) guards the publication of the loaded
@@ -75,18 +89,47 @@
 #define OLP_MAX_TIMEOUT_MS	60000
 #define OLP_MAX_RUNNING		64	/* on-CPU tasks checked in the window */
 #define OLP_MAX_CALIBRATE	1000
+#define OLP_MAX_ENTERED		128	/* tasks noted by the handlers */
+#define OLP_MAX_GAP_MS		5000
 
 static unsigned int olp_timeout_ms = 1000;
 module_param(olp_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(olp_timeout_ms, "How long an OLP apply / revert retries its stack check (ms)");
 
+/*
+ * Test knob: a pause between the stack check and the stop window, so that
+ * a selftest can enter a function in between (the race the handlers'
+ * entry accounting closes).  0 in production.
+ */
+static unsigned int olp_test_gap_ms;
+module_param(olp_test_gap_ms, uint, 0644);
+MODULE_PARM_DESC(olp_test_gap_ms, "Test only: pause between the OLP stack check and the stop window (ms, max 5000)");
+
 static_assert(sizeof(struct lpar_olp_file_hdr) == 144);
 static_assert(sizeof(struct lpar_olp_file_entry) == 144);
 
 /**
+ * struct olp_site - the ftrace hook on one function of lpar.ko.
+ * @ops: registered on @addr from the first load of a patch that targets
+ *	it until lpar.ko unloads; its handler redirects only while @on.
+ * @node: in olp_sites.
+ * @addr: the target (its ftrace location).
+ * @new_addr: where the handler redirects; set in the stop window.
+ * @on: the handler redirects; only changed in the stop window.
+ * @used: a FUNC entry of the loaded patch uses the site.
+ */
+struct olp_site {
+	struct ftrace_ops ops;
+	struct list_head node;
+	unsigned long addr;
+	unsigned long new_addr;
+	bool on;
+	bool used;
+};
+
+/**
  * struct olp_entry - one entry of the loaded patch.
- * @ops: FUNC: the ftrace_ops on the target; registered from load to
- *	unload, its handler redirects only while @on.
+ * @site: FUNC: the ftrace hook on the target.
  * @kind: LPAR_OLP_FUNC or LPAR_OLP_DATA.
  * @offset: offset into @target.
  * @length: bytes of @old (and @aux).
@@ -101,15 +144,12 @@ static_assert(sizeof(struct lpar_olp_file_entry) == 144);
  * @cmp: 0xff for each byte compared, 0 for each ignored; like @old and
  *	@aux padded with zeros to whole words, so that the window compares
  *	a word at a time.
- * @filtered: @ops has its filter set (freed at unload).
- * @registered: @ops is registered with ftrace.
- * @on: the handler redirects; only changed in the stop window.
  * @applied: the entry is applied; only changed in the stop window.
  * @mismatch: the last apply / revert found the data different.
  * @draining: reverted, its replacement may still run on some stack.
  */
 struct olp_entry {
-	struct ftrace_ops ops;
+	struct olp_site *site;
 	u32 kind;
 	u32 offset;
 	u32 length;
@@ -122,9 +162,6 @@ struct olp_entry {
 	u8 *old;
 	u8 *aux;
 	u8 *cmp;
-	bool filtered;
-	bool registered;
-	bool on;
 	bool applied;
 	bool mismatch;
 	bool draining;
@@ -176,6 +213,8 @@ enum olp_check {
  * @warm: what olp_warm() found (only so that its reads are not dropped).
  * @busy: a task found inside a function being switched (out).
  * @busy_addr: where (out).
+ * @self: the task running the command (never inside, and not checked).
+ * @watched: the handlers' entry accounting runs for this window.
  */
 struct olp_window {
 	struct olp_patch *p;
@@ -192,16 +231,36 @@ struct olp_window {
 	unsigned int warm;
 	struct task_struct *busy;
 	unsigned long busy_addr;
+	struct task_struct *self;
+	bool watched;
 };
 
 static DEFINE_MUTEX(olp_mutex);
 static DEFINE_SPINLOCK(olp_lock);
 static LIST_HEAD(olp_tables);		/* olp_mutex */
+static LIST_HEAD(olp_sites);		/* olp_mutex */
 static struct olp_patch *olp_cur;	/* written under both locks */
 static unsigned long olp_flags;		/* OLP_K0_BIT, OLP_K1_BIT */
 static u64 olp_last_window_ns;		/* olp_lock */
 static int olp_last_result;		/* olp_lock */
 static struct kobject *olp_kobj;
+
+/*
+ * Entry accounting (see the top of the file).  olp_watch is set, with a
+ * full barrier, before the stack check and cleared inside the window; the
+ * handlers run with preemption disabled, so none is half-way through
+ * olp_note() while the window runs.  Slots [olp_checked, olp_nr_entered)
+ * are the tasks noted since the last re-check; each holds a task
+ * reference, dropped by olp_watch_stop().  olp_noting counts the
+ * handlers inside olp_note(), so that stopping outside the window can wait
+ * for them.  olp_mutex serializes the commands that start and stop
+ * watching.
+ */
+static bool olp_watch;
+static atomic_t olp_noting;
+static atomic_t olp_nr_entered;
+static unsigned int olp_checked;
+static struct task_struct *olp_entered[OLP_MAX_ENTERED];
 
 #define OLP_K0_BIT	0
 #define OLP_K1_BIT	1
@@ -371,16 +430,51 @@ static const struct lpar_olp_func *olp_find_func(struct lpar_olp_table *t,
 /* ------------------------------------------------------------------ */
 /* The redirection                                                      */
 
+/*
+ * A task passes a handler while a command watches: note it, once per
+ * re-check.  Interrupt handlers are not noted: none can still be inside a
+ * function when its CPU runs the stopper.  A full table is noted too (the
+ * slot number past the end), and makes the window refuse.
+ */
+static void notrace olp_note(void)
+{
+	unsigned int i, n, from;
+
+	if (!in_task())
+		return;
+	/* Not preempted half-way: the window never sees a slot being filled. */
+	preempt_disable_notrace();
+	atomic_inc(&olp_noting);
+	smp_mb__after_atomic();		/* pairs with olp_watch_stop() */
+	if (!READ_ONCE(olp_watch))
+		goto out;
+	from = READ_ONCE(olp_checked);
+	n = min_t(unsigned int, atomic_read(&olp_nr_entered), OLP_MAX_ENTERED);
+	for (i = from; i < n; i++)
+		if (READ_ONCE(olp_entered[i]) == current)
+			goto out;
+	i = atomic_inc_return(&olp_nr_entered) - 1;
+	if (i < OLP_MAX_ENTERED) {
+		get_task_struct(current);
+		WRITE_ONCE(olp_entered[i], current);
+	}
+out:
+	atomic_dec(&olp_noting);
+	preempt_enable_notrace();
+}
+
 static void notrace olp_ftrace_handler(unsigned long ip,
 				       unsigned long parent_ip,
 				       struct ftrace_ops *ops,
 				       struct ftrace_regs *fregs)
 {
-	struct olp_entry *e = container_of(ops, struct olp_entry, ops);
+	struct olp_site *site = container_of(ops, struct olp_site, ops);
 
 	/* Switched on and off only while every other CPU is stopped. */
-	if (READ_ONCE(e->on))
-		ftrace_instruction_pointer_set(fregs, e->new_addr);
+	if (READ_ONCE(site->on))
+		ftrace_instruction_pointer_set(fregs, READ_ONCE(site->new_addr));
+	if (unlikely(READ_ONCE(olp_watch)))
+		olp_note();
 }
 
 /* ------------------------------------------------------------------ */
@@ -552,6 +646,136 @@ static int olp_stack_check(struct olp_window *w)
 	return ret;
 }
 
+/* Start the entry accounting; before the stack check. */
+static void olp_watch_start(struct olp_window *w)
+{
+	lockdep_assert_held(&olp_mutex);
+	atomic_set(&olp_nr_entered, 0);
+	WRITE_ONCE(olp_checked, 0);
+	WRITE_ONCE(olp_watch, true);
+	/*
+	 * A task the check finds asleep must be scheduled to enter a
+	 * function, and scheduling orders its handler's read of olp_watch
+	 * after this barrier.
+	 */
+	smp_mb();
+	w->watched = true;
+}
+
+/* Stop it (the window may have already) and drop the noted tasks. */
+static void olp_watch_stop(struct olp_window *w)
+{
+	unsigned int i, n;
+
+	if (!w->watched)
+		return;
+	WRITE_ONCE(olp_watch, false);
+	smp_mb();			/* pairs with olp_note() */
+	/* Preemption is off in there: a few instructions at most. */
+	while (atomic_read(&olp_noting))
+		cpu_relax();
+	n = min_t(unsigned int, atomic_read(&olp_nr_entered), OLP_MAX_ENTERED);
+	for (i = 0; i < n; i++) {
+		if (olp_entered[i])
+			put_task_struct(olp_entered[i]);
+		olp_entered[i] = NULL;
+	}
+	atomic_set(&olp_nr_entered, 0);
+	WRITE_ONCE(olp_checked, 0);
+	w->watched = false;
+}
+
+static bool olp_is_running(struct olp_window *w, struct task_struct *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr_run; i++)
+		if (w->run[i] == t)
+			return true;
+	return false;
+}
+
+/*
+ * The tasks noted since the stack check began, checked again outside the
+ * window: each is unwound now unless it is on a CPU (then the window
+ * does).  Tasks that pass a handler from now on are noted after
+ * olp_checked and unwound inside the window.  Returns 0 or -EBUSY.
+ */
+static int olp_recheck(struct olp_window *w)
+{
+	unsigned int i, n, spins;
+	unsigned long where;
+	struct task_struct *t;
+	int ret = 0;
+
+	lockdep_assert_held(&olp_mutex);
+	n = atomic_read(&olp_nr_entered);
+	if (n > OLP_MAX_ENTERED)
+		return -EBUSY;
+	WRITE_ONCE(olp_checked, n);
+	smp_mb();		/* a task noted before is unwound after */
+	rcu_read_lock();
+	for (i = 0; i < n && !ret; i++) {
+		/* A slot being filled: its handler runs with preemption off. */
+		for (spins = 0; !(t = READ_ONCE(olp_entered[i])); spins++) {
+			if (spins > 100000) {
+				ret = -EBUSY;
+				break;
+			}
+			cpu_relax();
+		}
+		if (!t || t == w->self || olp_is_running(w, t))
+			continue;
+		if (READ_ONCE(t->on_cpu)) {
+			if (w->nr_run == OLP_MAX_RUNNING) {
+				ret = -EBUSY;
+				break;
+			}
+			get_task_struct(t);
+			w->run[w->nr_run++] = t;
+			continue;
+		}
+		if (olp_task_busy(w, t, &where)) {
+			get_task_struct(t);
+			w->busy = t;
+			w->busy_addr = where;
+			ret = -EBUSY;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * In the window: the tasks noted since olp_recheck().  No handler is
+ * inside olp_note() now (preemption is off there), so every slot is
+ * filled.
+ */
+static int olp_window_noted(struct olp_window *w)
+{
+	unsigned int i, n = atomic_read(&olp_nr_entered);
+	unsigned long where;
+	struct task_struct *t;
+
+	WRITE_ONCE(olp_watch, false);
+	if (n > OLP_MAX_ENTERED)
+		return -EBUSY;
+	for (i = READ_ONCE(olp_checked); i < n; i++) {
+		t = olp_entered[i];
+		if (!t)
+			return -EBUSY;
+		if (t == w->self || olp_is_running(w, t))
+			continue;
+		if (olp_task_busy(w, t, &where)) {
+			get_task_struct(t);
+			w->busy = t;
+			w->busy_addr = where;
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* The stop window                                                      */
 
@@ -604,6 +828,8 @@ static int olp_window_fn(void *data)
 			return -EBUSY;
 		}
 	}
+	if (w->watched && olp_window_noted(w))
+		return -EBUSY;
 	if (w->check_only)
 		return 0;
 
@@ -629,11 +855,13 @@ static int olp_window_fn(void *data)
 
 		if (!olp_pending(e, w->revert))
 			continue;
-		if (e->kind == LPAR_OLP_FUNC)
-			WRITE_ONCE(e->on, !w->revert);
-		else
+		if (e->kind == LPAR_OLP_FUNC) {
+			WRITE_ONCE(e->site->new_addr, e->new_addr);
+			WRITE_ONCE(e->site->on, !w->revert);
+		} else {
 			memcpy((void *)e->addr, w->revert ? e->old : e->aux,
 			       e->length);
+		}
 		WRITE_ONCE(e->applied, !w->revert);
 		e->draining = w->revert && e->kind == LPAR_OLP_FUNC;
 	}
@@ -733,10 +961,22 @@ static int olp_switch(struct olp_window *w, unsigned int timeout_ms,
 	int ret;
 
 	lockdep_assert_held(&olp_mutex);
+	w->self = current;
 	for (;;) {
+		/* Only the last round's busy task is reported. */
+		if (w->busy) {
+			put_task_struct(w->busy);
+			w->busy = NULL;
+		}
+		olp_watch_start(w);
 		ret = olp_stack_check(w);
 		if (!ret)
+			ret = olp_recheck(w);
+		if (!ret && READ_ONCE(olp_test_gap_ms))
+			msleep(min(READ_ONCE(olp_test_gap_ms), OLP_MAX_GAP_MS));
+		if (!ret)
 			ret = olp_stop(w, window_ns);
+		olp_watch_stop(w);
 		olp_put_running(w);
 		if (ret != -EBUSY)
 			return ret;
@@ -998,10 +1238,9 @@ static void olp_free(struct olp_patch *p)
 		return;
 	if (p->e) {
 		for (i = 0; i < p->nr; i++) {
-			if (p->e[i].registered)
-				unregister_ftrace_function(&p->e[i].ops);
-			if (p->e[i].filtered)
-				ftrace_free_filter(&p->e[i].ops);
+			/* Never applied here: the site is off; it stays. */
+			if (p->e[i].site)
+				p->e[i].site->used = false;
 			kfree(p->e[i].old);
 		}
 	}
@@ -1208,6 +1447,74 @@ err:
 	return ret;
 }
 
+/*
+ * The site of entry @i's target: found, or registered now (the only time
+ * the text of lpar.ko is rewritten for it).
+ */
+static int olp_site_get(struct olp_entry *e, const char *name, unsigned int i)
+{
+	struct olp_site *site;
+	int ret;
+
+	lockdep_assert_held(&olp_mutex);
+	list_for_each_entry(site, &olp_sites, node) {
+		if (site->addr != e->addr)
+			continue;
+		if (site->used || site->on) {
+			pr_err("load %s: entry %u: %s is already redirected\n",
+			       name, i, e->target);
+			return -EBUSY;
+		}
+		goto found;
+	}
+	site = kzalloc(sizeof(*site), GFP_KERNEL);
+	if (!site)
+		return -ENOMEM;
+	site->addr = e->addr;
+	site->ops.func = olp_ftrace_handler;
+	site->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
+	ret = ftrace_set_filter_ip(&site->ops, e->addr, 0, 0);
+	if (ret) {
+		pr_err("load %s: entry %u: %s cannot be traced (%d): not an ftrace location\n",
+		       name, i, e->target, ret);
+		goto err_free;
+	}
+	ret = register_ftrace_function(&site->ops);
+	if (ret) {
+		pr_err("load %s: entry %u: ftrace on %s: %d\n", name, i,
+		       e->target, ret);
+		goto err_filter;
+	}
+	list_add(&site->node, &olp_sites);
+found:
+	site->used = true;
+	e->site = site;
+	return 0;
+
+err_filter:
+	ftrace_free_filter(&site->ops);
+err_free:
+	kfree(site);
+	return ret;
+}
+
+/*
+ * lpar.ko goes: no partition runs and no command is in flight, so no
+ * thread executes the call sites being rewritten.
+ */
+static void olp_sites_free(void)
+{
+	struct olp_site *site, *n;
+
+	list_for_each_entry_safe(site, n, &olp_sites, node) {
+		WARN_ON_ONCE(site->on);
+		unregister_ftrace_function(&site->ops);
+		ftrace_free_filter(&site->ops);
+		list_del(&site->node);
+		kfree(site);
+	}
+}
+
 /* Resolve the patch module's functions and set the ftrace filters. */
 static int olp_prepare(struct olp_patch *p)
 {
@@ -1234,26 +1541,9 @@ static int olp_prepare(struct olp_patch *p)
 			       p->name, i, p->module, e->new_sym);
 			return -ENOENT;
 		}
-		e->ops.func = olp_ftrace_handler;
-		e->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
-		ret = ftrace_set_filter_ip(&e->ops, e->addr, 0, 0);
-		if (ret) {
-			pr_err("load %s: entry %u: %s cannot be traced (%d): not an ftrace location\n",
-			       p->name, i, e->target, ret);
+		ret = olp_site_get(e, p->name, i);
+		if (ret)
 			return ret;
-		}
-		e->filtered = true;
-		/*
-		 * Registered now, switched on only in the window: apply and
-		 * revert never modify text, and the trampolines are ready.
-		 */
-		ret = register_ftrace_function(&e->ops);
-		if (ret) {
-			pr_err("load %s: entry %u: ftrace on %s: %d\n", p->name,
-			       i, e->target, ret);
-			return ret;
-		}
-		e->registered = true;
 	}
 	return 0;
 }
@@ -1789,6 +2079,7 @@ void lpar_olp_exit(void)
 		spin_unlock(&olp_lock);
 		olp_free(p);
 	}
+	olp_sites_free();
 	mutex_unlock(&olp_mutex);
 	sysfs_remove_group(olp_kobj, &olp_group);
 	kobject_put(olp_kobj);

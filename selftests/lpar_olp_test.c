@@ -5,7 +5,8 @@
  * Uses the example patch module and patch files that "make olp-patch"
  * builds in olp/example: sc_level2.olp (lpar_sc_info() answers code
  * level 2; a DATA entry sets attach_timeout_ms to 12345), busy.olp
- * (runner_wait(), where every runner sleeps) and bench10.olp.  The olp
+ * (runner_wait(), where every runner sleeps), freeze.olp
+ * (lpar_relocate_ioctl() refuses) and bench10.olp.  The olp
  * guest asks LPAR_SC_INFO in a loop and reports the level it sees.
  */
 #include <pthread.h>
@@ -192,6 +193,7 @@ FIXTURE_TEARDOWN(olp)
 	olp_reset(self->fd);
 	mod_remove();
 	write_param("attach_timeout_ms", ATTACH_DEFAULT);
+	write_param("olp_test_gap_ms", "0");
 	close(self->fd);
 }
 
@@ -799,4 +801,134 @@ TEST_F(olp, unprivileged)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	ASSERT_OK(olp_status(self->fd, &s, NULL, 0));
 	EXPECT_EQ(0, s.nr_applied);
+}
+
+/* A thread that sleeps, then sleeps inside lpar_relocate_ioctl(). */
+struct gap_sleeper {
+	int fd;
+	unsigned int start_ms;		/* asleep in user space this long */
+	unsigned int inside_ms;		/* then inside the function this long */
+	__u64 t_enter, t_exit;
+	int ret;
+};
+
+static void *gap_sleeper_fn(void *arg)
+{
+	struct gap_sleeper *g = arg;
+	/* No partition 250: refused, but only after the delay. */
+	struct lpar_config_entry e = { .id = 250, .size = 2 << 20 };
+	struct lpar_config c = {
+		.argsz = sizeof(c),
+		.nr = 1,
+		.entries_ptr = (uintptr_t)&e,
+		.delay_ms = g->inside_ms,
+	};
+
+	msleep(g->start_ms);
+	g->t_enter = now_ms();
+	g->ret = ioctl(g->fd, LPAR_CONFIG_APPLY, &c) ? -errno : 0;
+	g->t_exit = now_ms();
+	return NULL;
+}
+
+/*
+ * The stack check's blind spot: a task asleep (in user space) while the
+ * stacks are checked enters the target before the stop window and sleeps
+ * in it.  olp_test_gap_ms widens the time between check and window; the
+ * handlers' entry accounting must catch the task, so the apply waits
+ * until it has left the old function.  freeze.olp replaces
+ * lpar_relocate_ioctl(), in which LPAR_CONFIG_APPLY sleeps its delay.
+ */
+TEST_F_TIMEOUT(olp, entered_between_check_and_window, 300)
+{
+	struct gap_sleeper g = {
+		.fd = self->fd, .start_ms = 150, .inside_ms = 1500,
+	};
+	struct lpar_config_entry e = { .id = 250, .size = 2 << 20 };
+	struct lpar_config cfg = {
+		.argsz = sizeof(cfg), .nr = 1, .entries_ptr = (uintptr_t)&e,
+	};
+	struct lpar_olp_cmd c;
+	__u64 t0, t1;
+	pthread_t t;
+	int ret;
+
+	ASSERT_OK(olp_load_file(self->fd, self->dir, "freeze"));
+	ASSERT_OK(write_param("olp_test_gap_ms", "600"));
+	ASSERT_EQ(0, pthread_create(&t, NULL, gap_sleeper_fn, &g));
+	t0 = now_ms();
+	ret = olp_cmd(self->fd, LPAR_OLP_APPLY, 10000, &c);
+	t1 = now_ms();
+	pthread_join(t, NULL);
+	write_param("olp_test_gap_ms", "0");
+	ASSERT_OK(ret);
+	EXPECT_EQ(1, c.applied);
+	TH_LOG("apply %llu..%llu ms, the task inside %llu..%llu ms",
+	       0ULL, (unsigned long long)(t1 - t0),
+	       (unsigned long long)(g.t_enter - t0),
+	       (unsigned long long)(g.t_exit - t0));
+	/* It ran the old function, whole: refused by its validation. */
+	EXPECT_EQ(-ENOENT, g.ret);
+	/* The window came only after it had left. */
+	EXPECT_LE(g.t_exit, t1);
+	/* The scenario happened: it entered after the check began. */
+	EXPECT_LE(t0 + 100, g.t_enter);
+	/* The replacement runs now, */
+	EXPECT_EQ(-1, ioctl(self->fd, LPAR_CONFIG_APPLY, &cfg));
+	EXPECT_EQ(EBUSY, errno);
+	/* ... and nobody is inside it: revert passes at once. */
+	ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_REVERT, 2000, &c));
+	EXPECT_EQ(0, c.applied);
+	EXPECT_EQ(-1, ioctl(self->fd, LPAR_CONFIG_APPLY, &cfg));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * The olp_window benchmark as a test: rounds of apply and revert of the
+ * ten-entry patch while a partition runs and asks its service call, then
+ * unload; again, twice.  The partition keeps running throughout and
+ * deact and undefine end it within their bounds.  (This scenario hung a
+ * vCPU thread of the test VM at a call site that unload had rewritten:
+ * the sites now stay armed from the first load until lpar.ko unloads.)
+ */
+TEST_F_TIMEOUT(olp, window_rounds_then_unload, 600)
+{
+	struct lpar_olp_cmd c;
+	struct lpar_status st;
+	struct lpar_def d;
+	unsigned int cycle, round;
+	__u64 t0;
+	int ret;
+
+	lpar_def_init(&d, 4, "rounds", lpar_test_size(), 1, "olp");
+	ASSERT_OK(lpar_start(self->fd, &d, LPAR_REPORT_PROGRESS, 1, &st));
+	ASSERT_OK(wait_metric(self->fd, 4, 0, 5, true, T_GUEST_MS, &st));
+	for (cycle = 0; cycle < 3; cycle++) {
+		ASSERT_OK(olp_load_file(self->fd, self->dir, "bench10"));
+		for (round = 0; round < 9; round++) {
+			ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_APPLY, 2000, &c));
+			EXPECT_EQ(10, c.applied);
+			msleep(20);
+			ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_REVERT, 2000, &c));
+			EXPECT_EQ(0, c.applied);
+			msleep(20);
+		}
+		ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_UNLOAD, 2000, &c));
+		/* The guest still gets its answers. */
+		ASSERT_OK(lpar_status(self->fd, 4, &st));
+		ret = wait_metric(self->fd, 4, 0, st.guest_metric[0] + 20,
+				  true, 30000, &st);
+		ASSERT_EQ(0, ret)
+			TH_LOG("cycle %u: the guest stopped after unload", cycle);
+		EXPECT_EQ(LPAR_STATE_OPERATING, st.state)
+			TH_LOG("cycle %u: %s", cycle, st.reason);
+	}
+	t0 = now_ms();
+	ASSERT_OK(lpar_deact(self->fd, 4, 0, 0));
+	ASSERT_OK(lpar_wait_state(self->fd, 4, LPAR_STATE_DEACTIVATED,
+				  T_DEACT_MS, NULL));
+	ASSERT_OK(lpar_undefine(self->fd, 4));
+	TH_LOG("deact + undefine: %llu ms", (unsigned long long)(now_ms() - t0));
+	/* Nothing of the patch pins anything: the patch module can go. */
+	EXPECT_OK(mod_remove());
 }

@@ -13,6 +13,10 @@
  *                   check cannot pass while partitions run.
  *   bench10.spec    ten functions replaced by faithful copies (the stop
  *                   window benchmark).
+ *   freeze.spec     lpar_relocate_ioctl(): storage moves, resizes and
+ *                   configuration tables are refused with EBUSY while the
+ *                   patch is applied (a storage freeze; the selftest of
+ *                   the stack check's entry accounting).
  */
 #include <linux/module.h>
 #include <linux/pid.h>
@@ -192,6 +196,12 @@ static long new_runner_wait(struct lpar_partition *p, u64 gen,
 	return new_copy_out(arg, &o, sizeof(o));
 }
 
+/* freeze: the storage layout stays as it is while applied. */
+static long new_relocate_frozen(unsigned int cmd, unsigned long arg)
+{
+	return -EBUSY;
+}
+
 #define OLP_FUNC(f) { .name = #f, .addr = f }
 
 static const struct lpar_olp_func example_funcs[] = {
@@ -207,6 +217,7 @@ static const struct lpar_olp_func example_funcs[] = {
 	OLP_FUNC(new_runner_order),
 	OLP_FUNC(new_storage_put),
 	OLP_FUNC(new_runner_wait),
+	OLP_FUNC(new_relocate_frozen),
 };
 
 static struct lpar_olp_table example_table = {
