@@ -108,15 +108,67 @@ void lpar_set_state(struct lpar_partition *p, enum lpar_state state)
  */
 void lpar_fail(struct lpar_partition *p, const char *fmt, ...)
 {
+	char msg[LPAR_REASON_LEN];
 	va_list args;
 
 	lockdep_assert_held(&lpar_mutex);
 	va_start(args, fmt);
-	vsnprintf(p->reason, sizeof(p->reason), fmt, args);
+	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	pr_warn("partition %u (%s) failed: %s\n", p->def.id, p->def.name,
-		p->reason);
+	lpar_set_reason(p, "%s", msg);
+	pr_warn("partition %u (%s) failed: %s\n", p->def.id, p->def.name, msg);
 	lpar_set_state(p, LPAR_STATE_FAILED);
+}
+
+/**
+ * lpar_set_reason() - record why a partition failed or a command failed.
+ * @p: the partition.
+ * @fmt: the reason, printf style.
+ *
+ * The one writer of @p->reason: formatted outside, copied under @p->lock,
+ * so that it can be called with or without lpar_mutex.
+ *
+ * Context: process context; @p->lock not held.
+ */
+void lpar_set_reason(struct lpar_partition *p, const char *fmt, ...)
+{
+	char msg[LPAR_REASON_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	spin_lock(&p->lock);
+	strscpy(p->reason, msg, LPAR_REASON_LEN);
+	spin_unlock(&p->lock);
+}
+
+/**
+ * lpar_clear_reason() - the last command succeeded: no reason.
+ * @p: the partition.
+ *
+ * Context: process context; @p->lock not held.
+ */
+void lpar_clear_reason(struct lpar_partition *p)
+{
+	spin_lock(&p->lock);
+	p->reason[0] = '\0';
+	spin_unlock(&p->lock);
+}
+
+/**
+ * lpar_get_reason() - copy the reason out, whole.
+ * @p: the partition.
+ * @buf: destination.
+ * @len: its size.
+ *
+ * Context: process context; @p->lock not held.
+ */
+void lpar_get_reason(struct lpar_partition *p, char *buf, size_t len)
+{
+	spin_lock(&p->lock);
+	strscpy(buf, p->reason, len);
+	spin_unlock(&p->lock);
 }
 
 /**
@@ -128,7 +180,7 @@ void lpar_fail(struct lpar_partition *p, const char *fmt, ...)
  * One dmesg line naming the partition and the reason; the reason is also
  * kept for the partition's status.
  *
- * Context: takes lpar_mutex.
+ * Context: process context; @p->lock not held.
  * Return: @err.
  */
 int lpar_cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
@@ -141,9 +193,7 @@ int lpar_cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
 	va_end(args);
 	pr_info("partition %u (%s): %s (%d)\n", p->def.id, p->def.name, msg,
 		err);
-	mutex_lock(&lpar_mutex);
-	strscpy(p->reason, msg, sizeof(p->reason));
-	mutex_unlock(&lpar_mutex);
+	lpar_set_reason(p, "%s", msg);
 	return err;
 }
 
@@ -510,14 +560,13 @@ static int act_wait(struct lpar_partition *p)
 		attached = p->attached;
 		spin_unlock(&p->lock);
 		if (!attached && !lpar_runner_launched_alive(p)) {
-			snprintf(p->reason, sizeof(p->reason),
-				 "runner exited before attaching (see its messages in the kernel log)");
+			lpar_set_reason(p,
+					"runner exited before attaching (see its messages in the kernel log)");
 			return -EIO;
 		}
 		if (time_after(jiffies, end)) {
-			snprintf(p->reason, sizeof(p->reason),
-				 "runner did not start the partition within %u ms",
-				 attach_timeout_ms);
+			lpar_set_reason(p, "runner did not start the partition within %u ms",
+					attach_timeout_ms);
 			return -ETIMEDOUT;
 		}
 	}
@@ -541,9 +590,8 @@ static int act_reserve(struct lpar_partition *p)
 	q = cpu_owner(p);
 	if (q) {
 		ret = -EBUSY;
-		snprintf(p->reason, sizeof(p->reason),
-			 "dedicated CPUs in use by partition %u (%s)",
-			 q->def.id, q->def.name);
+		lpar_set_reason(p, "dedicated CPUs in use by partition %u (%s)",
+				q->def.id, q->def.name);
 		goto out_log;
 	}
 	if (p->def.flags & LPAR_DEF_ORIGIN) {
@@ -551,18 +599,16 @@ static int act_reserve(struct lpar_partition *p)
 		q = lpar_pool_owner(origin, p->def.size, p);
 		if (q) {
 			ret = -EBUSY;
-			snprintf(p->reason, sizeof(p->reason),
-				 "storage %#llx-%#llx overlaps partition %u (%s)",
-				 (u64)origin, (u64)origin + p->def.size - 1,
-				 q->def.id, q->def.name);
+			lpar_set_reason(p, "storage %#llx-%#llx overlaps partition %u (%s)",
+					(u64)origin, (u64)origin + p->def.size - 1,
+					q->def.id, q->def.name);
 			goto out_log;
 		}
 	} else {
 		ret = lpar_pool_place(p->def.size, &origin);
 		if (ret) {
-			snprintf(p->reason, sizeof(p->reason),
-				 "no free storage range of %llu MiB in the pool",
-				 p->def.size >> 20);
+			lpar_set_reason(p, "no free storage range of %llu MiB in the pool",
+					p->def.size >> 20);
 			goto out_log;
 		}
 	}
@@ -590,13 +636,18 @@ static int act_reserve(struct lpar_partition *p)
 	p->t_act = ktime_get();
 	spin_unlock(&p->lock);
 	p->uart_lcr = 0;
-	p->reason[0] = 0;
+	lpar_clear_reason(p);
 	lpar_set_state(p, LPAR_STATE_ACTIVATING);
 	ret = 0;
 	goto out;
 out_log:
-	pr_info("partition %u (%s): cannot act: %s (%d)\n", p->def.id,
-		p->def.name, p->reason, ret);
+	{
+		char why[LPAR_REASON_LEN];
+
+		lpar_get_reason(p, why, sizeof(why));
+		pr_info("partition %u (%s): cannot act: %s (%d)\n", p->def.id,
+			p->def.name, why, ret);
+	}
 out:
 	mutex_unlock(&lpar_mutex);
 	return ret;
@@ -649,7 +700,7 @@ err:
 	{
 		char why[LPAR_REASON_LEN];
 
-		strscpy(why, p->reason, sizeof(why));
+		lpar_get_reason(p, why, sizeof(why));
 		/* Out of activating: a late runner can no longer attach. */
 		mutex_lock(&lpar_mutex);
 		lpar_set_state(p, LPAR_STATE_DEACTIVATING);
@@ -666,7 +717,7 @@ err:
 		mutex_lock(&lpar_mutex);
 		p->gen++;
 		lpar_set_state(p, LPAR_STATE_DEACTIVATED);
-		strscpy(p->reason, why, sizeof(p->reason));
+		lpar_set_reason(p, "%s", why);
 		mutex_unlock(&lpar_mutex);
 		pr_info("partition %u (%s): act failed: %s (%d)\n", p->def.id,
 			p->def.name, why, ret);
@@ -887,7 +938,7 @@ static long do_get_status(unsigned long arg)
 	s.origin = p->has_storage ? p->origin : 0;
 	s.size = p->size;
 	s.runner_pid = pid_nr(p->runner_pid);
-	strscpy(s.reason, p->reason, sizeof(s.reason));
+	lpar_get_reason(p, s.reason, sizeof(s.reason));
 	spin_lock(&p->lock);
 	s.activations = p->stats.activations;
 	s.act_ns = p->stats.act_ns;

@@ -109,7 +109,11 @@ struct lpar_pool {
  * @op_mutex: serializes the long commands on this partition (act, deact,
  *	stop, resume).  Taken before lpar_mutex.
  * @state: enum lpar_state; written under lpar_mutex.
- * @reason: why it failed, or why the last command failed; lpar_mutex.
+ * @reason: why it failed, or why the last command failed.  Written only
+ *	by lpar_set_reason() / lpar_clear_reason(), read only through
+ *	lpar_get_reason(): both under @lock, so that a reader never sees
+ *	half of one reason and half of another, whatever lock the writer
+ *	holds.
  * @has_storage: owns [@origin, @origin + @size) of @ext; lpar_mutex to
  *	change, @lock as well so the fault path can read it.
  * @origin: host physical origin of its storage.
@@ -236,6 +240,10 @@ extern unsigned int lpar_watchdog_ms;
 const char *lpar_state_name(enum lpar_state state);
 void lpar_set_state(struct lpar_partition *p, enum lpar_state state);
 void lpar_fail(struct lpar_partition *p, const char *fmt, ...) __printf(2, 3);
+void lpar_set_reason(struct lpar_partition *p, const char *fmt, ...)
+	__printf(2, 3);
+void lpar_clear_reason(struct lpar_partition *p);
+void lpar_get_reason(struct lpar_partition *p, char *buf, size_t len);
 int lpar_cmd_error(struct lpar_partition *p, int err, const char *fmt, ...)
 	__printf(3, 4);
 int lpar_act(struct lpar_partition *p);

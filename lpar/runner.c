@@ -138,9 +138,9 @@ int lpar_runner_start(struct lpar_partition *p)
 		goto out;
 	ret = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
 	if (ret)
-		snprintf(p->reason, sizeof(p->reason),
-			 "cannot start runner %s (%d): set the module parameter runner=PATH",
-			 argv[0], ret);
+		lpar_set_reason(p,
+				"cannot start runner %s (%d): set the module parameter runner=PATH",
+				argv[0], ret);
 out:
 	kfree(argv[0]);
 	kfree(argv[2]);

@@ -144,7 +144,18 @@ PART_SHOW(weight, "%u", p->def.weight);
 PART_SHOW(image, "%s", p->def.image);
 PART_SHOW(load_addr, "%#llx", p->def.load_addr);
 PART_SHOW(entry, "%#llx", p->def.entry);
-PART_SHOW(reason, "%s", p->reason);
+
+/* Under the partition's lock, as every writer of it (lpar_set_reason()). */
+static ssize_t reason_show(struct lpar_partition *p, char *buf)
+{
+	char why[LPAR_REASON_LEN];
+
+	lpar_get_reason(p, why, sizeof(why));
+	return sysfs_emit(buf, "%s\n", why);
+}
+
+PART_RO(reason);
+
 PART_SHOW(runner_pid, "%d", pid_nr(p->runner_pid));
 PART_SHOW(activations, "%u", p->stats.activations);
 

@@ -515,3 +515,100 @@ TEST_F_TIMEOUT(fail, concurrent_commands, 600)
 	EXPECT_EQ(self->pool.free, p.free);
 }
 
+
+/* Failing commands, each leaving its own reason, in a loop. */
+struct reason_writer {
+	int fd;
+	unsigned int id;
+	unsigned long req;	/* LPAR_MVSTOR or LPAR_RESIZE */
+	unsigned int rounds;
+	unsigned long long bad;	/* unaligned origin, or size */
+	int *finished;		/* __atomic */
+};
+
+static void *reason_writer_fn(void *arg)
+{
+	struct reason_writer *w = arg;
+	unsigned int i;
+
+	for (i = 0; i < w->rounds; i++) {
+		if (w->req == LPAR_MVSTOR) {
+			struct lpar_mvstor m = {
+				.argsz = sizeof(m), .id = w->id, .origin = w->bad,
+			};
+
+			ioctl(w->fd, LPAR_MVSTOR, &m);
+		} else {
+			struct lpar_resize r = {
+				.argsz = sizeof(r), .id = w->id, .size = w->bad,
+			};
+
+			ioctl(w->fd, LPAR_RESIZE, &r);
+		}
+	}
+	__atomic_add_fetch(w->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool reason_known(const char *r, unsigned long long origin,
+			 unsigned long long size)
+{
+	char a[LPAR_REASON_LEN], b[LPAR_REASON_LEN];
+
+	snprintf(a, sizeof(a), "origin %#llx is not aligned to the increment",
+		 origin);
+	snprintf(b, sizeof(b),
+		 "size %llu is not a multiple of the increment above the image",
+		 size);
+	return !r[0] || !strcmp(r, a) || !strcmp(r, b) ||
+	       !strcmp(r, "another command is in progress on the partition");
+}
+
+/*
+ * Commands that fail race on one partition, each with its own reason
+ * (some writers hold lpar_mutex, the "another command" one did not), while
+ * LPAR_GET_STATUS and sysfs read the reason: every read is one whole
+ * reason, never the start of one and the end of another.
+ */
+TEST_F_TIMEOUT(fail, reason_whole_under_races, 300)
+{
+	unsigned long long origin = self->ext.start + (1 << 20) + 4096;
+	unsigned long long size = self->size + 4096;
+	int finished = 0;
+	struct reason_writer w[3] = {
+		{ self->fd, 12, LPAR_MVSTOR, 400, origin, &finished },
+		{ self->fd, 12, LPAR_RESIZE, 400, size, &finished },
+		{ self->fd, 12, LPAR_MVSTOR, 400, origin, &finished },
+	};
+	struct lpar_status st;
+	struct lpar_def d;
+	char path[64], buf[LPAR_REASON_LEN + 8];
+	unsigned int reads = 0, torn = 0, i;
+	pthread_t t[3];
+
+	lpar_def_init(&d, 12, "reasons", self->size, 1, "hello");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	snprintf(path, sizeof(path), "partitions/%u/reason", 12);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, reason_writer_fn, &w[i]));
+	do {
+		size_t n;
+
+		ASSERT_OK(lpar_status(self->fd, 12, &st));
+		if (!reason_known(st.reason, origin, size) && torn++ < 3)
+			TH_LOG("status: torn reason \"%s\"", st.reason);
+		if (!sysfs_read(path, buf, sizeof(buf))) {
+			n = strlen(buf);
+			if (n && buf[n - 1] == '\n')
+				buf[n - 1] = 0;
+			if (!reason_known(buf, origin, size) && torn++ < 3)
+				TH_LOG("sysfs: torn reason \"%s\"", buf);
+		}
+		reads++;
+	} while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < 3);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	TH_LOG("%u reads, %u torn", reads, torn);
+	EXPECT_EQ(0, torn);
+	ASSERT_OK(lpar_undefine(self->fd, 12));
+}
