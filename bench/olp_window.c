@@ -103,6 +103,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	lpar_remove(fd, PART_ID);
+	/*
+	 * Loaded before the partition starts: loading arms the targets'
+	 * ftrace sites (the only step that rewrites text), and nothing
+	 * executes them yet.  Apply and revert, which are measured, rewrite
+	 * nothing.  (Multi-threaded TCG, which "make bench" uses, can keep
+	 * stale code of a site rewritten while another vCPU runs it.)
+	 */
+	olp_cmd(fd, LPAR_OLP_UNLOAD, 0, &c);
+	if (load_patch(fd, patch) < 0) {
+		fprintf(stderr, "olp_window: LPAR_OLP_LOAD %s: %s\n", patch,
+			strerror(errno));
+		goto out;
+	}
 	if (image) {
 		if (lpar_define_flat(fd, PART_ID, "olpbench", 1, 16ULL << 20,
 				     image, 0x100000) < 0 ||
@@ -111,14 +124,8 @@ int main(int argc, char **argv)
 				    &st) < 0) {
 			fprintf(stderr, "olp_window: partition: %s\n",
 				strerror(errno));
-			goto out;
+			goto out_unload;
 		}
-	}
-	olp_cmd(fd, LPAR_OLP_UNLOAD, 0, &c);
-	if (load_patch(fd, patch) < 0) {
-		fprintf(stderr, "olp_window: LPAR_OLP_LOAD %s: %s\n", patch,
-			strerror(errno));
-		goto out;
 	}
 	for (i = 0; i < runs; i++) {
 		sleep_us(PAUSE_US);
