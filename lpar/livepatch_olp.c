@@ -28,9 +28,10 @@
  *     before the window.  The ftrace handlers account for that: from
  *     before the check until the window, every handler notes the task
  *     that passes it (entering a target, or a replacement through the
- *     redirect).  After the check the noted tasks are unwound once more,
- *     outside the window; only those that are on a CPU then, or that
- *     pass a handler after that, are unwound inside it.
+ *     redirect).  After the check the noted tasks and the tasks that
+ *     were on a CPU are looked at once more, outside the window: only
+ *     those that are on a CPU then, or that pass a handler after that,
+ *     are unwound inside it.
  *  4. stop_machine(): one CPU compares every entry's old data (FUNC:
  *     masked) with memory and, only if all match, switches the FUNC
  *     entries on, writes the DATA entries, sets the applied bits and
@@ -696,14 +697,15 @@ static bool olp_is_running(struct olp_window *w, struct task_struct *t)
 }
 
 /*
- * The tasks noted since the stack check began, checked again outside the
- * window: each is unwound now unless it is on a CPU (then the window
- * does).  Tasks that pass a handler from now on are noted after
- * olp_checked and unwound inside the window.  Returns 0 or -EBUSY.
+ * The second look, outside the window: the tasks that were on a CPU
+ * during the stack check and the tasks noted since it began are unwound
+ * now, unless they are on a CPU (then the window does).  Tasks that pass
+ * a handler from now on are noted after olp_checked and unwound inside
+ * the window.  Returns 0 or -EBUSY.
  */
 static int olp_recheck(struct olp_window *w)
 {
-	unsigned int i, n, spins;
+	unsigned int i, n, spins, nr_run;
 	unsigned long where;
 	struct task_struct *t;
 	int ret = 0;
@@ -714,6 +716,36 @@ static int olp_recheck(struct olp_window *w)
 		return -EBUSY;
 	WRITE_ONCE(olp_checked, n);
 	smp_mb();		/* a task noted before is unwound after */
+	nr_run = w->nr_run;
+	rcu_read_lock();
+	/*
+	 * The tasks that were on a CPU during the check and are not now are
+	 * unwound here rather than in the window; one that enters a function
+	 * after this is noted after olp_checked.
+	 */
+	for (i = 0; i < w->nr_run && !ret; ) {
+		t = w->run[i];
+		if (READ_ONCE(t->on_cpu)) {
+			i++;
+			continue;
+		}
+		if (olp_task_busy(w, t, &where)) {
+			get_task_struct(t);
+			w->busy = t;
+			w->busy_addr = where;
+			ret = -EBUSY;
+			break;
+		}
+		/*
+		 * Not inside: the window need not look at it again.  Kept past
+		 * nr_run and put after the RCU section.
+		 */
+		w->run[i] = w->run[--w->nr_run];
+		w->run[w->nr_run] = t;
+	}
+	rcu_read_unlock();
+	for (i = w->nr_run; i < nr_run; i++)
+		put_task_struct(w->run[i]);
 	rcu_read_lock();
 	for (i = 0; i < n && !ret; i++) {
 		/* A slot being filled: its handler runs with preemption off. */
