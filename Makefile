@@ -10,6 +10,12 @@
 #   make check          deps, W=1 C=2 build with zero warnings, the
 #                       selftests in the VM, dmesg scan; last line
 #                       "N passed, M failed"  (CHECKPATCH=1: checkpatch too)
+#   make check-debug    the same against a debug kernel (lockdep, KASAN,
+#                       atomic sleep, debug objects, lockup detectors)
+#                       booted in the VM; built first if not cached
+#   make debug-kernel   only build that kernel (scripts/debug-kernel:
+#                       Debian's linux-source-6.1, ~20 min once, cached
+#                       in .build/debug-kernel-HASH/); prints its directory
 #   make checkpatch     checkpatch.pl --strict over our C sources
 #   make demo           scripts/demo.sh in the VM
 #   make bench          bench/ built, bench/run_all.sh in the VM
@@ -50,12 +56,12 @@ VM := scripts/lpar-vm
 VMFLAGS ?=
 
 .PHONY: all module tools selftests olp-patch deps ksrc checkpatch check demo bench vm \
-	clean module-clean distclean help
+	check-debug debug-kernel clean module-clean distclean help
 
 all: module tools selftests
 
 help:
-	$(Q)sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- build -------------------------------------------------------------------
 
@@ -142,6 +148,32 @@ check:
 	$(Q)$(SUBMAKE) ksrc
 	$(Q)MAKE="$(MAKE)" scripts/run-check
 
+# check-debug: scripts/run-check again, with the module built against the
+# debug kernel's build tree (KDIR) and the VM booting that kernel's
+# vmlinux (LPAR_VM_KERNEL); logs in .build/check-debug/, the VM's results
+# in .build/vm-out-check-debug/.  KASAN's shadow is an eighth of the VM's
+# memory, lockdep and the quarantine want more: the VM gets 3 GiB, the
+# tests' own timeouts are doubled.  The kernel build needs no VM: when it
+# is not cached yet, "make debug-kernel" first keeps it out of a VM lock.
+DEBUG_VMFLAGS ?= --mem 3072
+DEBUG_SUITE_TIMEOUT ?= 3300
+DEBUG_TIMEOUT_SCALE ?= 2
+
+debug-kernel:
+	$(Q)scripts/debug-kernel
+
+check-debug:
+	$(Q)scripts/deps
+	$(Q)$(SUBMAKE) ksrc
+	$(Q)dk=$$(scripts/debug-kernel) || { \
+		echo "check-debug: FAIL: the debug kernel does not build"; \
+		echo "0 passed, 1 failed"; exit 1; }; \
+	KDIR=$$dk LPAR_VM_KERNEL=$$dk/vmlinux CHECK_NAME=check-debug \
+	CHECK_VM_FLAGS="$(DEBUG_VMFLAGS) $(VMFLAGS)" \
+	SUITE_TIMEOUT=$(DEBUG_SUITE_TIMEOUT) \
+	LPAR_TIMEOUT_SCALE=$${LPAR_TIMEOUT_SCALE:-$(DEBUG_TIMEOUT_SCALE)} \
+	MAKE="$(MAKE)" scripts/run-check
+
 # --- the VM ------------------------------------------------------------------------
 
 # The benchmarks run under multi-threaded TCG (a vCPU per host thread: the
@@ -192,7 +224,8 @@ clean: module-clean
 	$(Q)if [ -f selftests/Makefile ]; then $(SUBMAKE) -C selftests clean; fi
 	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench clean; fi
 	$(Q)$(SUBMAKE) -C olp/example clean >/dev/null
-	$(Q)rm -rf $(BUILD)/vm-out $(BUILD)/check
+	$(Q)rm -rf $(BUILD)/vm-out $(BUILD)/check $(BUILD)/vm-out-check-debug \
+		$(BUILD)/check-debug
 
 # Also the extracted kernel source, the initramfs and the VM's results.
 distclean: clean
