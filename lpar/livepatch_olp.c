@@ -609,13 +609,48 @@ static void olp_window_free(struct olp_window *w)
 }
 
 /*
+ * @t is inside at @where: report it.  In the window @w->busy is always
+ * clear (a round that found one does not stop the machine), so nothing is
+ * put there.
+ */
+static int olp_set_busy(struct olp_window *w, struct task_struct *t,
+			unsigned long where)
+{
+	if (w->busy)
+		put_task_struct(w->busy);
+	get_task_struct(t);
+	w->busy = t;
+	w->busy_addr = where;
+	return -EBUSY;
+}
+
+/*
+ * Look at @t outside the window: unwound if it is off its CPU, else
+ * remembered for the window.  Returns 0 or -EBUSY.
+ */
+static int olp_examine(struct olp_window *w, struct task_struct *t)
+{
+	unsigned long where;
+
+	if (READ_ONCE(t->on_cpu)) {
+		if (w->nr_run == OLP_MAX_RUNNING)
+			return -EBUSY;
+		get_task_struct(t);
+		w->run[w->nr_run++] = t;
+		return 0;
+	}
+	if (olp_task_busy(w, t, &where))
+		return olp_set_busy(w, t, where);
+	return 0;
+}
+
+/*
  * Check every sleeping task; remember the ones on a CPU for the window.
  * Returns 0 or -EBUSY (a task is inside; reported in @w).
  */
 static int olp_stack_check(struct olp_window *w)
 {
 	struct task_struct *g, *t;
-	unsigned long where;
 	int ret = 0;
 
 	olp_put_running(w);
@@ -624,24 +659,9 @@ static int olp_stack_check(struct olp_window *w)
 	for_each_process_thread(g, t) {
 		if (t == current)
 			continue;
-		if (READ_ONCE(t->on_cpu)) {
-			if (w->nr_run == OLP_MAX_RUNNING) {
-				ret = -EBUSY;
-				break;
-			}
-			get_task_struct(t);
-			w->run[w->nr_run++] = t;
-			continue;
-		}
-		if (olp_task_busy(w, t, &where)) {
-			if (w->busy)
-				put_task_struct(w->busy);
-			get_task_struct(t);
-			w->busy = t;
-			w->busy_addr = where;
-			ret = -EBUSY;
+		ret = olp_examine(w, t);
+		if (ret)
 			break;
-		}
 	}
 	rcu_read_unlock();
 	return ret;
@@ -730,10 +750,7 @@ static int olp_recheck(struct olp_window *w)
 			continue;
 		}
 		if (olp_task_busy(w, t, &where)) {
-			get_task_struct(t);
-			w->busy = t;
-			w->busy_addr = where;
-			ret = -EBUSY;
+			ret = olp_set_busy(w, t, where);
 			break;
 		}
 		/*
@@ -756,23 +773,8 @@ static int olp_recheck(struct olp_window *w)
 			}
 			cpu_relax();
 		}
-		if (!t || t == w->self || olp_is_running(w, t))
-			continue;
-		if (READ_ONCE(t->on_cpu)) {
-			if (w->nr_run == OLP_MAX_RUNNING) {
-				ret = -EBUSY;
-				break;
-			}
-			get_task_struct(t);
-			w->run[w->nr_run++] = t;
-			continue;
-		}
-		if (olp_task_busy(w, t, &where)) {
-			get_task_struct(t);
-			w->busy = t;
-			w->busy_addr = where;
-			ret = -EBUSY;
-		}
+		if (t && t != w->self && !olp_is_running(w, t))
+			ret = olp_examine(w, t);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -798,12 +800,8 @@ static int olp_window_noted(struct olp_window *w)
 			return -EBUSY;
 		if (t == w->self || olp_is_running(w, t))
 			continue;
-		if (olp_task_busy(w, t, &where)) {
-			get_task_struct(t);
-			w->busy = t;
-			w->busy_addr = where;
-			return -EBUSY;
-		}
+		if (olp_task_busy(w, t, &where))
+			return olp_set_busy(w, t, where);
 	}
 	return 0;
 }
@@ -853,12 +851,8 @@ static int olp_window_fn(void *data)
 	 * only after a grace period, cannot go while every CPU is here.
 	 */
 	for (i = 0; i < w->nr_run; i++) {
-		if (olp_task_busy(w, w->run[i], &where)) {
-			get_task_struct(w->run[i]);
-			w->busy = w->run[i];
-			w->busy_addr = where;
-			return -EBUSY;
-		}
+		if (olp_task_busy(w, w->run[i], &where))
+			return olp_set_busy(w, w->run[i], where);
 	}
 	if (w->watched && olp_window_noted(w))
 		return -EBUSY;
