@@ -656,13 +656,15 @@ static int olp_stack_check(struct olp_window *w)
 	olp_put_running(w);
 	olp_bounds(w->p, w->check, &w->lo, &w->hi);
 	rcu_read_lock();
+	/* Two loops in one: a break would only end the inner one. */
 	for_each_process_thread(g, t) {
 		if (t == current)
 			continue;
 		ret = olp_examine(w, t);
 		if (ret)
-			break;
+			goto out;
 	}
+out:
 	rcu_read_unlock();
 	return ret;
 }
