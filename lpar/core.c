@@ -48,13 +48,13 @@ static char *increment = "2M";
 module_param(increment, charp, 0444);
 MODULE_PARM_DESC(increment, "Storage increment (power of two, >= 2M)");
 static unsigned int attach_timeout_ms = 20000;
-module_param(attach_timeout_ms, uint, 0644);
+module_param_cb(attach_timeout_ms, &lpar_param_ops_uint, &attach_timeout_ms, 0644);
 MODULE_PARM_DESC(attach_timeout_ms, "How long act waits for the runner to start the partition");
 unsigned int lpar_deact_timeout_ms = 5000;
-module_param_named(deact_timeout_ms, lpar_deact_timeout_ms, uint, 0644);
+module_param_cb(deact_timeout_ms, &lpar_param_ops_uint, &lpar_deact_timeout_ms, 0644);
 MODULE_PARM_DESC(deact_timeout_ms, "Graceful deact period before the runner is killed");
 unsigned int lpar_watchdog_ms = 5000;
-module_param_named(watchdog_ms, lpar_watchdog_ms, uint, 0644);
+module_param_cb(watchdog_ms, &lpar_param_ops_uint, &lpar_watchdog_ms, 0644);
 MODULE_PARM_DESC(watchdog_ms, "A runner silent this long is not answering");
 
 static const char * const state_names[] = {
@@ -427,6 +427,10 @@ static int do_define(unsigned long arg)
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->wq);
 	INIT_DELAYED_WORK(&p->watchdog, lpar_watchdog_fn);
+	ratelimit_state_init(&p->log_rs, LPAR_GUEST_LOG_INTERVAL,
+			     LPAR_GUEST_LOG_BURST);
+	/* guest_log() counts and reports what it drops, naming the partition. */
+	ratelimit_set_flags(&p->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	lpar_pci_part_init(p);
 	p->state = LPAR_STATE_DEACTIVATED;
 

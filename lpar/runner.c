@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/cred.h>
@@ -30,12 +31,18 @@
 
 static char runner_path[PATH_MAX] = "/usr/local/libexec/lpar/lpar-runner";
 
-/* "echo PATH > .../parameters/runner" must not keep the newline. */
+/*
+ * "echo PATH > .../parameters/runner" must not keep the newline.  The
+ * runner runs with full privileges: only CAP_SYS_ADMIN chooses it.
+ */
 static int runner_param_set(const char *val, const struct kernel_param *kp)
 {
-	char *path = kstrdup(val, GFP_KERNEL);
-	int ret = 0;
+	char *path;
+	int ret = lpar_param_may_set(kp);
 
+	if (ret)
+		return ret;
+	path = kstrdup(val, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
 	strim(path);
@@ -547,6 +554,50 @@ noinline u16 lpar_sc_info(struct lpar_partition *p, struct lpar_sccb *sccb)
 	return LPAR_SCCB_OK;
 }
 
+/*
+ * A guest's text in the host log (LPAR_SC_LOG): printable ASCII only,
+ * anything else as \xNN and the backslash as \\ (so the escaping is
+ * unambiguous), one line of at most LPAR_GUEST_LOG_MAX bytes of the text,
+ * prefixed with the partition, and rate-limited per partition.  A guest
+ * can neither write a line that looks like the kernel's own nor flood the
+ * log, nor crowd out another partition's lines.
+ */
+static void guest_log(struct lpar_partition *p, const u8 *text, size_t len)
+{
+	char out[LPAR_GUEST_LOG_MAX * 4 + 1];
+	size_t i, o = 0, n = min_t(size_t, len, LPAR_GUEST_LOG_MAX);
+	unsigned int missed;
+
+	if (!__ratelimit(&p->log_rs)) {
+		spin_lock(&p->lock);
+		p->log_missed++;
+		spin_unlock(&p->lock);
+		return;
+	}
+	spin_lock(&p->lock);
+	missed = p->log_missed;
+	p->log_missed = 0;
+	spin_unlock(&p->lock);
+	if (missed)
+		pr_info("partition %u (%s): %u guest log lines suppressed\n",
+			p->def.id, p->def.name, missed);
+	for (i = 0; i < n; i++) {
+		u8 c = text[i];
+
+		if (c == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (c >= 0x20 && c <= 0x7e) {
+			out[o++] = c;
+		} else {
+			o += scnprintf(out + o, sizeof(out) - o, "\\x%02x", c);
+		}
+	}
+	out[o] = '\0';
+	pr_info("partition %u (%s) guest: %s%s\n", p->def.id, p->def.name, out,
+		len > n ? " [truncated]" : "");
+}
+
 static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 {
 	size_t text;
@@ -600,8 +651,7 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		text = sccb->args[0];
 		if (text > sccb->len - sizeof(*sccb))
 			return LPAR_SCCB_BAD_LEN;
-		pr_info_ratelimited("partition %u (%s): %.*s\n", p->def.id,
-				    p->def.name, (int)text, sccb->data);
+		guest_log(p, sccb->data, text);
 		return LPAR_SCCB_OK;
 	default:
 		return LPAR_SCCB_BAD_CMD;
