@@ -241,14 +241,27 @@ int lpar_copy_out(unsigned long arg, const void *src, size_t ksize)
 	return copy_to_user((void __user *)arg, src, n) ? -EFAULT : 0;
 }
 
+/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
+static bool name_char_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/*
+ * A name is a sysfs value, a uevent variable and part of kernel log lines:
+ * 1-31 of [A-Za-z0-9._-], starting with a letter or digit (so never ".",
+ * "..", an option or a hidden file).
+ */
 static bool name_ok(const char *name)
 {
 	size_t i, len = strnlen(name, LPAR_NAME_LEN);
 
-	if (!len || len == LPAR_NAME_LEN || !isalpha(name[0]))
+	if (!len || len == LPAR_NAME_LEN || !name_char_alnum(name[0]))
 		return false;
 	for (i = 1; i < len; i++)
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+		if (!name_char_alnum(name[i]) && name[i] != '.' &&
+		    name[i] != '_' && name[i] != '-')
 			return false;
 	return true;
 }
@@ -274,8 +287,9 @@ static int def_reject(const struct lpar_def *d, int err, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_info("define partition %u (%.*s): %pV (%d)\n", d->id,
-		LPAR_NAME_LEN, d->name, &vaf, err);
+	/* The name is not checked yet: escaped, it stays on this line. */
+	pr_info("define partition %u (%*pE): %pV (%d)\n", d->id,
+		(int)strnlen(d->name, LPAR_NAME_LEN), d->name, &vaf, err);
 	va_end(args);
 	return err;
 }
@@ -303,7 +317,7 @@ static int def_validate(struct lpar_def *d)
 				  LPAR_MAX_PARTITIONS);
 	if (!name_ok(d->name))
 		return def_reject(d, -EINVAL,
-				  "bad name: 1-31 of [A-Za-z0-9_-], starting with a letter");
+				  "bad name: 1-31 of [A-Za-z0-9._-], starting with a letter or digit");
 	if (lpar_parts[d->id])
 		return def_reject(d, -EEXIST, "number %u is already defined",
 				  d->id);
