@@ -391,10 +391,15 @@ static int def_validate(struct lpar_def *d)
 	if (!d->entry)
 		d->entry = d->load_addr;
 	if (d->load_addr < LPAR_BOOT_MIN_LOAD || d->load_addr >= d->size ||
-	    isize > d->size - d->load_addr || !isize)
+	    !isize)
 		return def_reject(d, -EINVAL,
 				  "image of %llu bytes at %#llx does not fit storage above %#llx",
 				  isize, d->load_addr, LPAR_BOOT_MIN_LOAD);
+	/* act checks again: the file may change in between. */
+	if (isize > d->size - d->load_addr)
+		return def_reject(d, -EFBIG,
+				  "image of %llu bytes is larger than the %llu bytes of storage above load_addr %#llx",
+				  isize, d->size - d->load_addr, d->load_addr);
 	if (d->entry < d->load_addr || d->entry >= d->load_addr + isize)
 		return def_reject(d, -EINVAL, "entry %#llx is outside the image",
 				  d->entry);
@@ -591,6 +596,35 @@ static int act_wait(struct lpar_partition *p)
 	return 0;
 }
 
+/*
+ * The image may have changed since define: refuse one that no longer fits
+ * before any storage is taken.  lpar_storage_load() checks again on the
+ * file it reads (it may still change in between).
+ */
+static int act_image_fits(struct lpar_partition *p)
+{
+	u64 room = p->def.size - p->def.load_addr;
+	struct path path;
+	loff_t isize;
+	int ret;
+
+	ret = kern_path(p->def.image, LOOKUP_FOLLOW, &path);
+	if (ret) {
+		lpar_set_reason(p, "image %s not found (%d)", p->def.image, ret);
+		return ret;
+	}
+	isize = i_size_read(d_inode(path.dentry));
+	path_put(&path);
+	if (isize > room) {
+		lpar_set_reason(p,
+				"image %s is %lld bytes: larger than the storage's %llu bytes above load_addr %#llx",
+				p->def.image, (long long)isize, room,
+				p->def.load_addr);
+		return -EFBIG;
+	}
+	return 0;
+}
+
 /* Reserve storage and enter activating; all or nothing. */
 static int act_reserve(struct lpar_partition *p)
 {
@@ -605,6 +639,9 @@ static int act_reserve(struct lpar_partition *p)
 			p->def.id, p->def.name, lpar_state_name(p->state));
 		goto out;
 	}
+	ret = act_image_fits(p);
+	if (ret)
+		goto out_log;
 	q = cpu_owner(p);
 	if (q) {
 		ret = -EBUSY;
