@@ -575,9 +575,16 @@ static bool act_settled(struct lpar_partition *p)
 static int act_wait(struct lpar_partition *p)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(attach_timeout_ms);
+	long left;
 
-	while (!wait_event_timeout(p->wq, act_settled(p), HZ / 10)) {
+	/* Killable: attach_timeout_ms is the administrator's, maybe long. */
+	for (;;) {
 		bool attached;
+
+		left = wait_event_killable_timeout(p->wq, act_settled(p),
+						   HZ / 10);
+		if (left)
+			break;
 
 		spin_lock(&p->lock);
 		attached = p->attached;
@@ -592,6 +599,10 @@ static int act_wait(struct lpar_partition *p)
 					attach_timeout_ms);
 			return -ETIMEDOUT;
 		}
+	}
+	if (left < 0) {
+		lpar_set_reason(p, "act interrupted by a fatal signal while the runner started");
+		return -EINTR;
 	}
 	return 0;
 }
@@ -761,8 +772,13 @@ err:
 		lpar_set_state(p, LPAR_STATE_DEACTIVATING);
 		mutex_unlock(&lpar_mutex);
 		if (lpar_runner_end(p, true, 0)) {
+			/*
+			 * Killed, or the runner hangs on to the partition:
+			 * failed, storage kept until a deact ends it.
+			 */
 			mutex_lock(&lpar_mutex);
-			lpar_fail(p, "act failed (%s) and runner pid %d did not exit",
+			lpar_fail(p,
+				  "act failed (%s) and runner pid %d has not exited yet: deact to release the storage",
 				  why, pid_nr(p->runner_pid));
 			mutex_unlock(&lpar_mutex);
 			goto out;
@@ -811,6 +827,20 @@ int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms)
 
 	ret = lpar_runner_end(p, flags & LPAR_DEACT_FORCE,
 			      timeout_ms ? timeout_ms : lpar_deact_timeout_ms);
+	if (ret == -EINTR) {
+		/*
+		 * The caller was killed after the runner was told to exit
+		 * (the guest's power button is pressed, it cannot be taken
+		 * back): the runner is killed, and the partition is failed
+		 * with its storage kept until a deact that completes.
+		 */
+		mutex_lock(&lpar_mutex);
+		lpar_fail(p,
+			  "deact interrupted by a fatal signal: runner pid %d killed, storage kept until deact",
+			  pid_nr(p->runner_pid));
+		mutex_unlock(&lpar_mutex);
+		goto out;
+	}
 	if (ret) {
 		mutex_lock(&lpar_mutex);
 		lpar_fail(p, "runner pid %d did not exit after SIGKILL",
@@ -847,6 +877,7 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 		       enum lpar_state from, enum lpar_state to)
 {
 	const char *what = order == LPAR_ORDER_STOP ? "stop" : "resume";
+	long left;
 	u64 seq;
 	int ret = 0;
 
@@ -863,8 +894,9 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 	spin_lock(&p->lock);
 	seq = p->order_seq;
 	spin_unlock(&p->lock);
-	if (!wait_event_timeout(p->wq, order_done(p, seq),
-				msecs_to_jiffies(lpar_watchdog_ms))) {
+	left = wait_event_killable_timeout(p->wq, order_done(p, seq),
+					   msecs_to_jiffies(lpar_watchdog_ms));
+	if (!left) {
 		mutex_lock(&lpar_mutex);
 		lpar_fail(p, "runner did not carry out %s within %u ms", what,
 			  lpar_watchdog_ms);
@@ -872,6 +904,13 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 		ret = -ETIMEDOUT;
 		goto out;
 	}
+	/*
+	 * Killed while the runner carries the order out: the order stands
+	 * (the runner does not take it back), so the state follows it; a
+	 * runner that never does is failed by the watchdog.
+	 */
+	if (left < 0)
+		ret = -EINTR;
 	mutex_lock(&lpar_mutex);
 	if (p->state == from)
 		lpar_set_state(p, to);

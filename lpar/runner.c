@@ -321,29 +321,42 @@ int lpar_runner_order_wait(struct lpar_partition *p, u32 order, u64 size,
  * @force: kill at once instead of ordering an exit first.
  * @timeout_ms: how long the ordered exit may take before the kill.
  *
- * Context: op_mutex held; sleeps.
+ * The caller may be killed while it waits (a user's deact with a long
+ * @timeout_ms must not hold op_mutex beyond its own life): then the
+ * runner, already told to exit, is killed and left to go on its own.
+ *
+ * Context: op_mutex held; sleeps, killable.
  * Return: 0 once the runner's partition fd is closed, -ETIMEDOUT if even
- * a killed runner did not let go of it.
+ * a killed runner did not let go of it, -EINTR if the caller got a fatal
+ * signal first (the runner is killed but may still hold the partition).
  */
 int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms)
 {
+	long left;
+
 	lockdep_assert_held(&p->op_mutex);
 	cancel_delayed_work_sync(&p->watchdog);
 	if (runner_gone(p))
 		return 0;
 	if (!force) {
 		lpar_runner_order(p, LPAR_ORDER_EXIT);
-		if (wait_event_timeout(p->wq, runner_gone(p),
-				       msecs_to_jiffies(timeout_ms)))
+		left = wait_event_killable_timeout(p->wq, runner_gone(p),
+						   msecs_to_jiffies(timeout_ms));
+		if (left > 0)
 			return 0;
+		if (left < 0) {
+			runner_kill(p);
+			return -EINTR;
+		}
 		pr_info("partition %u (%s): runner did not exit within %u ms, killing it\n",
 			p->def.id, p->def.name, timeout_ms);
 	}
 	runner_kill(p);
 	/* Tearing down a VM with its storage mapping can take a while. */
-	if (wait_event_timeout(p->wq, runner_gone(p), 60 * HZ))
+	left = wait_event_killable_timeout(p->wq, runner_gone(p), 60 * HZ);
+	if (left > 0)
 		return 0;
-	return -ETIMEDOUT;
+	return left < 0 ? -EINTR : -ETIMEDOUT;
 }
 
 /**
