@@ -496,8 +496,10 @@ static long runner_event(struct lpar_partition *p, unsigned long arg)
 		spin_lock(&p->lock);
 		p->nacked_seq = ev.seq;
 		spin_unlock(&p->lock);
-		pr_info("partition %u (%s): runner could not carry out order %llu: %s\n",
-			p->def.id, p->def.name, ev.seq, ev.reason);
+		/* Escaped: the reason may carry what a device or guest said. */
+		pr_info("partition %u (%s): runner could not carry out order %llu: %*pE\n",
+			p->def.id, p->def.name, ev.seq,
+			(int)strnlen(ev.reason, sizeof(ev.reason)), ev.reason);
 		break;
 	case LPAR_EVENT_RUNNING:
 		spin_lock(&p->lock);
@@ -568,6 +570,31 @@ noinline u16 lpar_sc_info(struct lpar_partition *p, struct lpar_sccb *sccb)
 }
 
 /*
+ * May a line the guest caused go to the host log?  Per partition, so one
+ * guest cannot crowd out another's lines; what was dropped is counted and
+ * said, with the partition, before the next line that may go.
+ */
+static bool guest_log_allowed(struct lpar_partition *p)
+{
+	unsigned int missed;
+
+	if (!__ratelimit(&p->log_rs)) {
+		spin_lock(&p->lock);
+		p->log_missed++;
+		spin_unlock(&p->lock);
+		return false;
+	}
+	spin_lock(&p->lock);
+	missed = p->log_missed;
+	p->log_missed = 0;
+	spin_unlock(&p->lock);
+	if (missed)
+		pr_info("partition %u (%s): %u guest log lines suppressed\n",
+			p->def.id, p->def.name, missed);
+	return true;
+}
+
+/*
  * A guest's text in the host log (LPAR_SC_LOG): printable ASCII only,
  * anything else as \xNN and the backslash as \\ (so the escaping is
  * unambiguous), one line of at most LPAR_GUEST_LOG_MAX bytes of the text,
@@ -579,21 +606,9 @@ static void guest_log(struct lpar_partition *p, const u8 *text, size_t len)
 {
 	char out[LPAR_GUEST_LOG_MAX * 4 + 1];
 	size_t i, o = 0, n = min_t(size_t, len, LPAR_GUEST_LOG_MAX);
-	unsigned int missed;
 
-	if (!__ratelimit(&p->log_rs)) {
-		spin_lock(&p->lock);
-		p->log_missed++;
-		spin_unlock(&p->lock);
+	if (!guest_log_allowed(p))
 		return;
-	}
-	spin_lock(&p->lock);
-	missed = p->log_missed;
-	p->log_missed = 0;
-	spin_unlock(&p->lock);
-	if (missed)
-		pr_info("partition %u (%s): %u guest log lines suppressed\n",
-			p->def.id, p->def.name, missed);
 	for (i = 0; i < n; i++) {
 		u8 c = text[i];
 
@@ -623,7 +638,7 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		p->stats.report_code = sccb->args[0];
 		p->stats.report_value = sccb->args[1];
 		spin_unlock(&p->lock);
-		if (sccb->args[0] == LPAR_REPORT_FAIL)
+		if (sccb->args[0] == LPAR_REPORT_FAIL && guest_log_allowed(p))
 			pr_info("partition %u (%s): guest reports failure, value %#llx\n",
 				p->def.id, p->def.name, sccb->args[1]);
 		wake_up_all(&p->wq);
