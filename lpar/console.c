@@ -61,3 +61,27 @@ ssize_t lpar_console_copy(struct lpar_partition *p, u64 *pos, char *buf,
 	*pos = start + n;
 	return n;
 }
+
+/**
+ * lpar_console_tail() - the newest console bytes.
+ * @p: the partition.
+ * @buf: kernel buffer.
+ * @len: room in @buf: at most this many of the newest bytes are copied.
+ *
+ * One snapshot under @p->lock, so the bytes end at the head as it was
+ * (a writer appending meanwhile does not shift them).
+ *
+ * Return: bytes copied.
+ */
+ssize_t lpar_console_tail(struct lpar_partition *p, char *buf, size_t len)
+{
+	u64 start, n, i;
+
+	spin_lock(&p->lock);
+	n = min3((u64)len, p->con_head, (u64)LPAR_CONSOLE_SIZE);
+	start = p->con_head - n;
+	for (i = 0; i < n; i++)
+		buf[i] = p->con[(start + i) % LPAR_CONSOLE_SIZE];
+	spin_unlock(&p->lock);
+	return n;
+}

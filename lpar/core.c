@@ -48,13 +48,13 @@ static char *increment = "2M";
 module_param(increment, charp, 0444);
 MODULE_PARM_DESC(increment, "Storage increment (power of two, >= 2M)");
 static unsigned int attach_timeout_ms = 20000;
-module_param(attach_timeout_ms, uint, 0644);
+module_param_cb(attach_timeout_ms, &lpar_param_ops_uint, &attach_timeout_ms, 0644);
 MODULE_PARM_DESC(attach_timeout_ms, "How long act waits for the runner to start the partition");
 unsigned int lpar_deact_timeout_ms = 5000;
-module_param_named(deact_timeout_ms, lpar_deact_timeout_ms, uint, 0644);
+module_param_cb(deact_timeout_ms, &lpar_param_ops_uint, &lpar_deact_timeout_ms, 0644);
 MODULE_PARM_DESC(deact_timeout_ms, "Graceful deact period before the runner is killed");
 unsigned int lpar_watchdog_ms = 5000;
-module_param_named(watchdog_ms, lpar_watchdog_ms, uint, 0644);
+module_param_cb(watchdog_ms, &lpar_param_ops_uint, &lpar_watchdog_ms, 0644);
 MODULE_PARM_DESC(watchdog_ms, "A runner silent this long is not answering");
 
 static const char * const state_names[] = {
@@ -241,14 +241,27 @@ int lpar_copy_out(unsigned long arg, const void *src, size_t ksize)
 	return copy_to_user((void __user *)arg, src, n) ? -EFAULT : 0;
 }
 
+/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
+static bool name_char_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/*
+ * A name is a sysfs value, a uevent variable and part of kernel log lines:
+ * 1-31 of [A-Za-z0-9._-], starting with a letter or digit (so never ".",
+ * "..", an option or a hidden file).
+ */
 static bool name_ok(const char *name)
 {
 	size_t i, len = strnlen(name, LPAR_NAME_LEN);
 
-	if (!len || len == LPAR_NAME_LEN || !isalpha(name[0]))
+	if (!len || len == LPAR_NAME_LEN || !name_char_alnum(name[0]))
 		return false;
 	for (i = 1; i < len; i++)
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+		if (!name_char_alnum(name[i]) && name[i] != '.' &&
+		    name[i] != '_' && name[i] != '-')
 			return false;
 	return true;
 }
@@ -274,8 +287,9 @@ static int def_reject(const struct lpar_def *d, int err, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_info("define partition %u (%.*s): %pV (%d)\n", d->id,
-		LPAR_NAME_LEN, d->name, &vaf, err);
+	/* The name is not checked yet: escaped, it stays on this line. */
+	pr_info("define partition %u (%*pE): %pV (%d)\n", d->id,
+		(int)strnlen(d->name, LPAR_NAME_LEN), d->name, &vaf, err);
 	va_end(args);
 	return err;
 }
@@ -303,7 +317,7 @@ static int def_validate(struct lpar_def *d)
 				  LPAR_MAX_PARTITIONS);
 	if (!name_ok(d->name))
 		return def_reject(d, -EINVAL,
-				  "bad name: 1-31 of [A-Za-z0-9_-], starting with a letter");
+				  "bad name: 1-31 of [A-Za-z0-9._-], starting with a letter or digit");
 	if (lpar_parts[d->id])
 		return def_reject(d, -EEXIST, "number %u is already defined",
 				  d->id);
@@ -377,10 +391,15 @@ static int def_validate(struct lpar_def *d)
 	if (!d->entry)
 		d->entry = d->load_addr;
 	if (d->load_addr < LPAR_BOOT_MIN_LOAD || d->load_addr >= d->size ||
-	    isize > d->size - d->load_addr || !isize)
+	    !isize)
 		return def_reject(d, -EINVAL,
 				  "image of %llu bytes at %#llx does not fit storage above %#llx",
 				  isize, d->load_addr, LPAR_BOOT_MIN_LOAD);
+	/* act checks again: the file may change in between. */
+	if (isize > d->size - d->load_addr)
+		return def_reject(d, -EFBIG,
+				  "image of %llu bytes is larger than the %llu bytes of storage above load_addr %#llx",
+				  isize, d->size - d->load_addr, d->load_addr);
 	if (d->entry < d->load_addr || d->entry >= d->load_addr + isize)
 		return def_reject(d, -EINVAL, "entry %#llx is outside the image",
 				  d->entry);
@@ -427,6 +446,10 @@ static int do_define(unsigned long arg)
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->wq);
 	INIT_DELAYED_WORK(&p->watchdog, lpar_watchdog_fn);
+	ratelimit_state_init(&p->log_rs, LPAR_GUEST_LOG_INTERVAL,
+			     LPAR_GUEST_LOG_BURST);
+	/* guest_log() counts and reports what it drops, naming the partition. */
+	ratelimit_set_flags(&p->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	lpar_pci_part_init(p);
 	p->state = LPAR_STATE_DEACTIVATED;
 
@@ -552,9 +575,16 @@ static bool act_settled(struct lpar_partition *p)
 static int act_wait(struct lpar_partition *p)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(attach_timeout_ms);
+	long left;
 
-	while (!wait_event_timeout(p->wq, act_settled(p), HZ / 10)) {
+	/* Killable: attach_timeout_ms is the administrator's, maybe long. */
+	for (;;) {
 		bool attached;
+
+		left = wait_event_killable_timeout(p->wq, act_settled(p),
+						   HZ / 10);
+		if (left)
+			break;
 
 		spin_lock(&p->lock);
 		attached = p->attached;
@@ -569,6 +599,39 @@ static int act_wait(struct lpar_partition *p)
 					attach_timeout_ms);
 			return -ETIMEDOUT;
 		}
+	}
+	if (left < 0) {
+		lpar_set_reason(p, "act interrupted by a fatal signal while the runner started");
+		return -EINTR;
+	}
+	return 0;
+}
+
+/*
+ * The image may have changed since define: refuse one that no longer fits
+ * before any storage is taken.  lpar_storage_load() checks again on the
+ * file it reads (it may still change in between).
+ */
+static int act_image_fits(struct lpar_partition *p)
+{
+	u64 room = p->def.size - p->def.load_addr;
+	struct path path;
+	loff_t isize;
+	int ret;
+
+	ret = kern_path(p->def.image, LOOKUP_FOLLOW, &path);
+	if (ret) {
+		lpar_set_reason(p, "image %s not found (%d)", p->def.image, ret);
+		return ret;
+	}
+	isize = i_size_read(d_inode(path.dentry));
+	path_put(&path);
+	if (isize > room) {
+		lpar_set_reason(p,
+				"image %s is %lld bytes: larger than the storage's %llu bytes above load_addr %#llx",
+				p->def.image, (long long)isize, room,
+				p->def.load_addr);
+		return -EFBIG;
 	}
 	return 0;
 }
@@ -587,6 +650,9 @@ static int act_reserve(struct lpar_partition *p)
 			p->def.id, p->def.name, lpar_state_name(p->state));
 		goto out;
 	}
+	ret = act_image_fits(p);
+	if (ret)
+		goto out_log;
 	q = cpu_owner(p);
 	if (q) {
 		ret = -EBUSY;
@@ -706,8 +772,13 @@ err:
 		lpar_set_state(p, LPAR_STATE_DEACTIVATING);
 		mutex_unlock(&lpar_mutex);
 		if (lpar_runner_end(p, true, 0)) {
+			/*
+			 * Killed, or the runner hangs on to the partition:
+			 * failed, storage kept until a deact ends it.
+			 */
 			mutex_lock(&lpar_mutex);
-			lpar_fail(p, "act failed (%s) and runner pid %d did not exit",
+			lpar_fail(p,
+				  "act failed (%s) and runner pid %d has not exited yet: deact to release the storage",
 				  why, pid_nr(p->runner_pid));
 			mutex_unlock(&lpar_mutex);
 			goto out;
@@ -756,6 +827,20 @@ int lpar_deact(struct lpar_partition *p, u32 flags, u32 timeout_ms)
 
 	ret = lpar_runner_end(p, flags & LPAR_DEACT_FORCE,
 			      timeout_ms ? timeout_ms : lpar_deact_timeout_ms);
+	if (ret == -EINTR) {
+		/*
+		 * The caller was killed after the runner was told to exit
+		 * (the guest's power button is pressed, it cannot be taken
+		 * back): the runner is killed, and the partition is failed
+		 * with its storage kept until a deact that completes.
+		 */
+		mutex_lock(&lpar_mutex);
+		lpar_fail(p,
+			  "deact interrupted by a fatal signal: runner pid %d killed, storage kept until deact",
+			  pid_nr(p->runner_pid));
+		mutex_unlock(&lpar_mutex);
+		goto out;
+	}
 	if (ret) {
 		mutex_lock(&lpar_mutex);
 		lpar_fail(p, "runner pid %d did not exit after SIGKILL",
@@ -792,6 +877,7 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 		       enum lpar_state from, enum lpar_state to)
 {
 	const char *what = order == LPAR_ORDER_STOP ? "stop" : "resume";
+	long left;
 	u64 seq;
 	int ret = 0;
 
@@ -808,8 +894,9 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 	spin_lock(&p->lock);
 	seq = p->order_seq;
 	spin_unlock(&p->lock);
-	if (!wait_event_timeout(p->wq, order_done(p, seq),
-				msecs_to_jiffies(lpar_watchdog_ms))) {
+	left = wait_event_killable_timeout(p->wq, order_done(p, seq),
+					   msecs_to_jiffies(lpar_watchdog_ms));
+	if (!left) {
 		mutex_lock(&lpar_mutex);
 		lpar_fail(p, "runner did not carry out %s within %u ms", what,
 			  lpar_watchdog_ms);
@@ -817,6 +904,13 @@ static int stop_resume(struct lpar_partition *p, u32 order,
 		ret = -ETIMEDOUT;
 		goto out;
 	}
+	/*
+	 * Killed while the runner carries the order out: the order stands
+	 * (the runner does not take it back), so the state follows it; a
+	 * runner that never does is failed by the watchdog.
+	 */
+	if (left < 0)
+		ret = -EINTR;
 	mutex_lock(&lpar_mutex);
 	if (p->state == from)
 		lpar_set_state(p, to);

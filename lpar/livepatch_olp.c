@@ -94,7 +94,7 @@
 #define OLP_MAX_GAP_MS		5000
 
 static unsigned int olp_timeout_ms = 1000;
-module_param(olp_timeout_ms, uint, 0644);
+module_param_cb(olp_timeout_ms, &lpar_param_ops_uint, &olp_timeout_ms, 0644);
 MODULE_PARM_DESC(olp_timeout_ms, "How long an OLP apply / revert retries its stack check (ms)");
 
 /*
@@ -103,7 +103,7 @@ MODULE_PARM_DESC(olp_timeout_ms, "How long an OLP apply / revert retries its sta
  * entry accounting closes).  0 in production.
  */
 static unsigned int olp_test_gap_ms;
-module_param(olp_test_gap_ms, uint, 0644);
+module_param_cb(olp_test_gap_ms, &lpar_param_ops_uint, &olp_test_gap_ms, 0644);
 MODULE_PARM_DESC(olp_test_gap_ms, "Test only: pause between the OLP stack check and the stop window (ms, max 5000)");
 
 static_assert(sizeof(struct lpar_olp_file_hdr) == 144);

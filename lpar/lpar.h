@@ -7,8 +7,10 @@
 
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/ratelimit_types.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -17,6 +19,10 @@
 #include <linux/lpar.h>
 
 #define LPAR_MAX_EXTENTS	16
+/* Guest text in the host log: bytes per line, lines per interval. */
+#define LPAR_GUEST_LOG_MAX	128
+#define LPAR_GUEST_LOG_BURST	10
+#define LPAR_GUEST_LOG_INTERVAL	(5 * HZ)
 #define LPAR_CONSOLE_SIZE	(64 * 1024)
 
 struct pid;
@@ -163,6 +169,9 @@ struct lpar_pool {
  * @uart_lcr: the guest's UART line-control register (DLAB bit).
  * @con: console ring buffer, LPAR_CONSOLE_SIZE bytes.
  * @con_head: bytes ever written to the console.
+ * @log_rs: rate limit of the guest's LPAR_SC_LOG lines in the host log.
+ * @log_missed: guest log lines dropped by @log_rs since the last one
+ *	printed (under @lock).
  */
 struct lpar_partition {
 	struct kobject kobj;
@@ -228,6 +237,8 @@ struct lpar_partition {
 	u8 uart_lcr;
 	char *con;
 	u64 con_head;
+	struct ratelimit_state log_rs;
+	unsigned int log_missed;
 };
 
 /* core.c */
@@ -346,6 +357,29 @@ int lpar_runner_sync(struct lpar_partition *p, u32 order, u64 size);
 void lpar_console_put(struct lpar_partition *p, const char *s, size_t len);
 ssize_t lpar_console_copy(struct lpar_partition *p, u64 *pos, char *buf,
 			  size_t len, u64 *head);
+ssize_t lpar_console_tail(struct lpar_partition *p, char *buf, size_t len);
+
+/*
+ * params.c: parameters changed at run time need CAP_SYS_ADMIN.  An
+ * unsigned int: module_param_cb(name, &lpar_param_ops_uint, &var, perm);
+ * one with its own ops: module_param_cb(name, &lpar_param_ops_wrap,
+ * (&(struct lpar_param_wrap){ &ops, &var }), perm) (the parentheses keep
+ * the commas from the macro).
+ */
+
+/**
+ * struct lpar_param_wrap - a parameter's own ops behind the privilege check.
+ * @ops: the ops that parse and print the value.
+ * @arg: their argument (the variable).
+ */
+struct lpar_param_wrap {
+	const struct kernel_param_ops *ops;
+	void *arg;
+};
+
+extern const struct kernel_param_ops lpar_param_ops_uint;
+extern const struct kernel_param_ops lpar_param_ops_wrap;
+int lpar_param_may_set(const struct kernel_param *kp);
 
 /* sysfs.c */
 int lpar_sysfs_init(void);

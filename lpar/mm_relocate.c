@@ -54,7 +54,8 @@ static const struct kernel_param_ops mv_chunk_ops = {
 	.get = param_get_uint,
 };
 
-module_param_cb(mv_chunk_kb, &mv_chunk_ops, &mv_chunk_kb, 0644);
+module_param_cb(mv_chunk_kb, &lpar_param_ops_wrap,
+		(&(struct lpar_param_wrap){ &mv_chunk_ops, &mv_chunk_kb }), 0644);
 MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two, 4..2048)");
 
 /*
@@ -62,7 +63,7 @@ MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two, 4..204
  * move must be undone), bit 1 reports a device that does not quiesce.
  */
 static unsigned int fault_inject;
-module_param(fault_inject, uint, 0644);
+module_param_cb(fault_inject, &lpar_param_ops_uint, &fault_inject, 0644);
 MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device");
 
 #define LPAR_QUIESCE_DEFAULT_MS	10000

@@ -44,11 +44,11 @@
 #include "lpar.h"
 
 static unsigned int pci_eject_timeout_ms = 5000;
-module_param(pci_eject_timeout_ms, uint, 0644);
+module_param_cb(pci_eject_timeout_ms, &lpar_param_ops_uint, &pci_eject_timeout_ms, 0644);
 MODULE_PARM_DESC(pci_eject_timeout_ms, "How long rem_pci waits for the guest to release a slot (default)");
 
 static unsigned int pci_order_timeout_ms = 10000;
-module_param(pci_order_timeout_ms, uint, 0644);
+module_param_cb(pci_order_timeout_ms, &lpar_param_ops_uint, &pci_order_timeout_ms, 0644);
 MODULE_PARM_DESC(pci_order_timeout_ms, "How long the runner has to attach or detach a slot");
 
 /* How long a dying runner may keep device fds open before we give up. */

@@ -603,6 +603,9 @@ void *lpar_storage_va(struct lpar_partition *p, u64 gpa)
 struct map_arg {
 	struct lpar_partition *owned[LPAR_MAX_PARTITIONS];
 	unsigned int nr;
+	char *buf;
+	ssize_t len;
+	unsigned int more;	/* ranges left out: no room */
 };
 
 static int cmp_origin(const void *a, const void *b)
@@ -613,22 +616,51 @@ static int cmp_origin(const void *a, const void *b)
 	return pa->origin < pb->origin ? -1 : pa->origin > pb->origin;
 }
 
+/*
+ * Room kept for the last line, "... N more ranges, see lparctl pool": a
+ * sysfs file is at most a page less one, and a map that does not fit
+ * says so instead of ending in the middle of a line.
+ */
+#define MAP_TAIL_ROOM	64
+
+/* One line, if it fits before the room for the last line; else count it. */
+static __printf(2, 3) void map_line(struct map_arg *ma, const char *fmt, ...)
+{
+	char line[128];
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vscnprintf(line, sizeof(line), fmt, args);
+	va_end(args);
+	if (ma->more || ma->len + n > PAGE_SIZE - 1 - MAP_TAIL_ROOM) {
+		ma->more++;
+		return;
+	}
+	memcpy(ma->buf + ma->len, line, n);
+	ma->len += n;
+}
+
 /**
  * lpar_pool_map_show() - the pool map for sysfs, one range per line.
  * @buf: a sysfs page.
  *
+ * As many ranges as fit in a page less one; when some do not, the last
+ * line says how many were left out (lparctl pool shows the whole map).
+ *
  * Context: takes lpar_mutex.
- * Return: bytes written.
+ * Return: bytes written, less than PAGE_SIZE.
  */
 ssize_t lpar_pool_map_show(char *buf)
 {
 	struct map_arg *ma;
-	ssize_t len = 0;
 	unsigned int i, j;
+	ssize_t len;
 
 	ma = kzalloc(sizeof(*ma), GFP_KERNEL);
 	if (!ma)
 		return -ENOMEM;
+	ma->buf = buf;
 	mutex_lock(&lpar_mutex);
 	for (i = 0; i < LPAR_MAX_PARTITIONS; i++)
 		if (lpar_parts[i] && lpar_parts[i]->has_storage)
@@ -644,19 +676,23 @@ ssize_t lpar_pool_map_show(char *buf)
 			if (p->ext != ext)
 				continue;
 			if (p->origin > pos)
-				len += sysfs_emit_at(buf, len, "%#llx-%#llx free\n",
-						     (u64)pos, (u64)p->origin - 1);
-			len += sysfs_emit_at(buf, len, "%#llx-%#llx %u %s\n",
-					     (u64)p->origin,
-					     (u64)(p->origin + p->size - 1),
-					     p->def.id, p->def.name);
+				map_line(ma, "%#llx-%#llx free\n", (u64)pos,
+					 (u64)p->origin - 1);
+			map_line(ma, "%#llx-%#llx %u %s\n", (u64)p->origin,
+				 (u64)(p->origin + p->size - 1), p->def.id,
+				 p->def.name);
 			pos = p->origin + p->size;
 		}
 		if (pos < end)
-			len += sysfs_emit_at(buf, len, "%#llx-%#llx free\n",
-					     (u64)pos, (u64)end - 1);
+			map_line(ma, "%#llx-%#llx free\n", (u64)pos,
+				 (u64)end - 1);
 	}
 	mutex_unlock(&lpar_mutex);
+	if (ma->more)
+		ma->len += scnprintf(buf + ma->len, PAGE_SIZE - ma->len,
+				     "... %u more ranges, see lparctl pool\n",
+				     ma->more);
+	len = ma->len;
 	kfree(ma);
 	return len;
 }

@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/cred.h>
@@ -30,12 +31,18 @@
 
 static char runner_path[PATH_MAX] = "/usr/local/libexec/lpar/lpar-runner";
 
-/* "echo PATH > .../parameters/runner" must not keep the newline. */
+/*
+ * "echo PATH > .../parameters/runner" must not keep the newline.  The
+ * runner runs with full privileges: only CAP_SYS_ADMIN chooses it.
+ */
 static int runner_param_set(const char *val, const struct kernel_param *kp)
 {
-	char *path = kstrdup(val, GFP_KERNEL);
-	int ret = 0;
+	char *path;
+	int ret = lpar_param_may_set(kp);
 
+	if (ret)
+		return ret;
+	path = kstrdup(val, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
 	strim(path);
@@ -314,29 +321,42 @@ int lpar_runner_order_wait(struct lpar_partition *p, u32 order, u64 size,
  * @force: kill at once instead of ordering an exit first.
  * @timeout_ms: how long the ordered exit may take before the kill.
  *
- * Context: op_mutex held; sleeps.
+ * The caller may be killed while it waits (a user's deact with a long
+ * @timeout_ms must not hold op_mutex beyond its own life): then the
+ * runner, already told to exit, is killed and left to go on its own.
+ *
+ * Context: op_mutex held; sleeps, killable.
  * Return: 0 once the runner's partition fd is closed, -ETIMEDOUT if even
- * a killed runner did not let go of it.
+ * a killed runner did not let go of it, -EINTR if the caller got a fatal
+ * signal first (the runner is killed but may still hold the partition).
  */
 int lpar_runner_end(struct lpar_partition *p, bool force, u32 timeout_ms)
 {
+	long left;
+
 	lockdep_assert_held(&p->op_mutex);
 	cancel_delayed_work_sync(&p->watchdog);
 	if (runner_gone(p))
 		return 0;
 	if (!force) {
 		lpar_runner_order(p, LPAR_ORDER_EXIT);
-		if (wait_event_timeout(p->wq, runner_gone(p),
-				       msecs_to_jiffies(timeout_ms)))
+		left = wait_event_killable_timeout(p->wq, runner_gone(p),
+						   msecs_to_jiffies(timeout_ms));
+		if (left > 0)
 			return 0;
+		if (left < 0) {
+			runner_kill(p);
+			return -EINTR;
+		}
 		pr_info("partition %u (%s): runner did not exit within %u ms, killing it\n",
 			p->def.id, p->def.name, timeout_ms);
 	}
 	runner_kill(p);
 	/* Tearing down a VM with its storage mapping can take a while. */
-	if (wait_event_timeout(p->wq, runner_gone(p), 60 * HZ))
+	left = wait_event_killable_timeout(p->wq, runner_gone(p), 60 * HZ);
+	if (left > 0)
 		return 0;
-	return -ETIMEDOUT;
+	return left < 0 ? -EINTR : -ETIMEDOUT;
 }
 
 /**
@@ -476,8 +496,10 @@ static long runner_event(struct lpar_partition *p, unsigned long arg)
 		spin_lock(&p->lock);
 		p->nacked_seq = ev.seq;
 		spin_unlock(&p->lock);
-		pr_info("partition %u (%s): runner could not carry out order %llu: %s\n",
-			p->def.id, p->def.name, ev.seq, ev.reason);
+		/* Escaped: the reason may carry what a device or guest said. */
+		pr_info("partition %u (%s): runner could not carry out order %llu: %*pE\n",
+			p->def.id, p->def.name, ev.seq,
+			(int)strnlen(ev.reason, sizeof(ev.reason)), ev.reason);
 		break;
 	case LPAR_EVENT_RUNNING:
 		spin_lock(&p->lock);
@@ -547,6 +569,63 @@ noinline u16 lpar_sc_info(struct lpar_partition *p, struct lpar_sccb *sccb)
 	return LPAR_SCCB_OK;
 }
 
+/*
+ * May a line the guest caused go to the host log?  Per partition, so one
+ * guest cannot crowd out another's lines; what was dropped is counted and
+ * said, with the partition, before the next line that may go.
+ */
+static bool guest_log_allowed(struct lpar_partition *p)
+{
+	unsigned int missed;
+
+	if (!__ratelimit(&p->log_rs)) {
+		spin_lock(&p->lock);
+		p->log_missed++;
+		spin_unlock(&p->lock);
+		return false;
+	}
+	spin_lock(&p->lock);
+	missed = p->log_missed;
+	p->log_missed = 0;
+	spin_unlock(&p->lock);
+	if (missed)
+		pr_info("partition %u (%s): %u guest log lines suppressed\n",
+			p->def.id, p->def.name, missed);
+	return true;
+}
+
+/*
+ * A guest's text in the host log (LPAR_SC_LOG): printable ASCII only,
+ * anything else as \xNN and the backslash as \\ (so the escaping is
+ * unambiguous), one line of at most LPAR_GUEST_LOG_MAX bytes of the text,
+ * prefixed with the partition, and rate-limited per partition.  A guest
+ * can neither write a line that looks like the kernel's own nor flood the
+ * log, nor crowd out another partition's lines.
+ */
+static void guest_log(struct lpar_partition *p, const u8 *text, size_t len)
+{
+	char out[LPAR_GUEST_LOG_MAX * 4 + 1];
+	size_t i, o = 0, n = min_t(size_t, len, LPAR_GUEST_LOG_MAX);
+
+	if (!guest_log_allowed(p))
+		return;
+	for (i = 0; i < n; i++) {
+		u8 c = text[i];
+
+		if (c == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (c >= 0x20 && c <= 0x7e) {
+			out[o++] = c;
+		} else {
+			o += scnprintf(out + o, sizeof(out) - o, "\\x%02x", c);
+		}
+	}
+	out[o] = '\0';
+	pr_info("partition %u (%s) guest: %s%s\n", p->def.id, p->def.name, out,
+		len > n ? " [truncated]" : "");
+}
+
 static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 {
 	size_t text;
@@ -559,7 +638,7 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		p->stats.report_code = sccb->args[0];
 		p->stats.report_value = sccb->args[1];
 		spin_unlock(&p->lock);
-		if (sccb->args[0] == LPAR_REPORT_FAIL)
+		if (sccb->args[0] == LPAR_REPORT_FAIL && guest_log_allowed(p))
 			pr_info("partition %u (%s): guest reports failure, value %#llx\n",
 				p->def.id, p->def.name, sccb->args[1]);
 		wake_up_all(&p->wq);
@@ -600,8 +679,7 @@ static u16 service_call(struct lpar_partition *p, struct lpar_sccb *sccb)
 		text = sccb->args[0];
 		if (text > sccb->len - sizeof(*sccb))
 			return LPAR_SCCB_BAD_LEN;
-		pr_info_ratelimited("partition %u (%s): %.*s\n", p->def.id,
-				    p->def.name, (int)text, sccb->data);
+		guest_log(p, sccb->data, text);
 		return LPAR_SCCB_OK;
 	default:
 		return LPAR_SCCB_BAD_CMD;

@@ -268,37 +268,98 @@ static void write_boot_block(struct lpar_partition *p, size_t image_size)
 	memcpy(bi->name, p->def.name, sizeof(bi->name));
 }
 
+/* Bytes of the image read per kernel_read(): a bound on each step only. */
+#define LPAR_IMAGE_CHUNK	SZ_1M
+
 /**
  * lpar_storage_load() - load the boot image and the boot block.
  * @p: an activating partition that owns scrubbed storage.
  *
+ * The image file may have changed since define: its size is checked
+ * against the storage above load_addr before anything is read, and it is
+ * read straight into the partition's storage a chunk at a time, never
+ * buffered whole (an image is as large as the partition at most, and a
+ * sparse file claims any size it likes).  Writers are kept out while it
+ * is read, as kernel_read_file() does.
+ *
  * Context: op_mutex held; may sleep.
- * Return: 0 or a negative errno, with @p->reason set.
+ * Return: 0, -EFBIG if the image does not fit, or another negative errno;
+ * @p->reason says why.
  */
 int lpar_storage_load(struct lpar_partition *p)
 {
-	size_t room = p->size - p->def.load_addr, fsize = 0;
-	void *buf = NULL;
-	ssize_t n;
+	u64 room = p->size - p->def.load_addr;
+	struct file *file;
+	loff_t size, pos = 0;
+	int ret;
 
 	lockdep_assert_held(&p->op_mutex);
-	n = kernel_read_file_from_path(p->def.image, 0, &buf, room, &fsize,
-				       READING_UNKNOWN);
-	if (n < 0) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "cannot load image %s (%zd)%s", p->def.image, n,
-			 n == -EFBIG ? ": larger than storage above load_addr" : "");
-		return n;
+	file = filp_open(p->def.image, O_RDONLY | O_LARGEFILE, 0);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		lpar_set_reason(p, "cannot open image %s (%d)", p->def.image,
+				ret);
+		return ret;
 	}
-	if (p->def.entry >= p->def.load_addr + n) {
-		vfree(buf);
-		snprintf(p->reason, sizeof(p->reason),
-			 "entry %#llx is outside the %zd-byte image",
-			 p->def.entry, n);
-		return -ENOEXEC;
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		ret = -EINVAL;
+		lpar_set_reason(p, "image %s is not a regular file",
+				p->def.image);
+		goto out_put;
 	}
-	memcpy(lpar_storage_va(p, p->def.load_addr), buf, n);
-	vfree(buf);
-	write_boot_block(p, n);
-	return 0;
+	ret = deny_write_access(file);
+	if (ret) {
+		lpar_set_reason(p, "image %s is open for writing (%d)",
+				p->def.image, ret);
+		goto out_put;
+	}
+	size = i_size_read(file_inode(file));
+	if (size <= 0 || size > room) {
+		ret = size <= 0 ? -ENOEXEC : -EFBIG;
+		lpar_set_reason(p, "image %s is %lld bytes: %s %llu bytes above load_addr %#llx",
+				p->def.image, (long long)size,
+				size <= 0 ? "empty, storage has" :
+				"larger than the storage's", room,
+				p->def.load_addr);
+		goto out_allow;
+	}
+	if (p->def.entry >= p->def.load_addr + size) {
+		ret = -ENOEXEC;
+		lpar_set_reason(p, "entry %#llx is outside the %lld-byte image",
+				p->def.entry, (long long)size);
+		goto out_allow;
+	}
+	/* What an LSM (IMA, LoadPin) checks of any file the kernel reads. */
+	ret = security_kernel_read_file(file, READING_UNKNOWN, false);
+	if (ret) {
+		lpar_set_reason(p, "image %s refused by security policy (%d)",
+				p->def.image, ret);
+		goto out_allow;
+	}
+	while (pos < size) {
+		size_t chunk = min_t(loff_t, size - pos, LPAR_IMAGE_CHUNK);
+		ssize_t n;
+
+		n = kernel_read(file, lpar_storage_va(p, p->def.load_addr + pos),
+				chunk, &pos);
+		if (n <= 0) {
+			ret = n ? n : -EIO;
+			lpar_set_reason(p, "reading image %s failed at %lld (%d)",
+					p->def.image, (long long)pos, ret);
+			goto out_allow;
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			lpar_set_reason(p, "act interrupted while loading the image");
+			goto out_allow;
+		}
+		cond_resched();
+	}
+	write_boot_block(p, size);
+	ret = 0;
+out_allow:
+	allow_write_access(file);
+out_put:
+	fput(file);
+	return ret;
 }

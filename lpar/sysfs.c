@@ -185,21 +185,21 @@ static ssize_t cpus_show(struct lpar_partition *p, char *buf)
 
 PART_RO(cpus);
 
+/*
+ * The newest bytes of the log, at most a page less one: sysfs takes no
+ * more (a full page is a "bad count" and is cut from the end, losing the
+ * newest bytes).  lparctl console (LPAR_CONSOLE_READ) reads all of it.
+ */
 static ssize_t console_show(struct lpar_partition *p, char *buf)
 {
-	u64 pos = 0, head;
-	ssize_t n;
-
-	/* The newest page of the log; lparctl console reads all of it. */
-	spin_lock(&p->lock);
-	if (p->con_head > PAGE_SIZE)
-		pos = p->con_head - PAGE_SIZE;
-	spin_unlock(&p->lock);
-	n = lpar_console_copy(p, &pos, buf, PAGE_SIZE, &head);
-	return n;
+	return lpar_console_tail(p, buf, PAGE_SIZE - 1);
 }
 
-PART_RO(console);
+/* What a guest prints may be a password typed at it: root only. */
+static struct part_attr part_attr_console = {
+	.attr = { .name = "console", .mode = 0400 },
+	.show = console_show,
+};
 
 /* Command files take "1"; the result is the command's errno or @len. */
 static ssize_t run_cmd(struct lpar_partition *p, const char *buf, size_t len,

@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -515,7 +516,6 @@ TEST_F_TIMEOUT(fail, concurrent_commands, 600)
 	EXPECT_EQ(self->pool.free, p.free);
 }
 
-
 /* Failing commands, each leaving its own reason, in a loop. */
 struct reason_writer {
 	int fd;
@@ -611,4 +611,471 @@ TEST_F_TIMEOUT(fail, reason_whole_under_races, 300)
 	TH_LOG("%u reads, %u torn", reads, torn);
 	EXPECT_EQ(0, torn);
 	ASSERT_OK(lpar_undefine(self->fd, 12));
+}
+
+/* ---- Hardening (issue 16) ---------------------------------------------- */
+
+#define PARAM_DIR	"/sys/module/lpar/parameters"
+
+/* Parameters that change what runs or how long waits last: root only. */
+static const char * const runtime_params[] = {
+	"runner", "attach_timeout_ms", "deact_timeout_ms", "watchdog_ms",
+	"mv_chunk_kb", "fault_inject", "olp_timeout_ms", "olp_test_gap_ms",
+	"pci_eject_timeout_ms", "pci_order_timeout_ms",
+};
+
+/* Fixed at load. */
+static const char * const load_params[] = {
+	"boot_pool", "host_pool", "increment",
+};
+
+static int param_read(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	return 0;
+}
+
+static int param_write(const char *name, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Root without CAP_SYS_ADMIN (uid 0 owns the files, so DAC lets it write)
+ * cannot change a parameter; it writes each one's own value back, so a
+ * write that wrongly succeeds changes nothing.  Returns a bit per
+ * parameter that was writable, 0x80000000 if privileges stayed.
+ */
+static int param_child(char vals[][PATH_MAX])
+{
+	unsigned int i;
+	int bad = 0, r;
+
+	if (drop_caps(true))
+		return 0x80000000;
+	for (i = 0; i < ARRAY_SIZE(runtime_params); i++) {
+		r = param_write(runtime_params[i], vals[i]);
+		if (r != -EPERM && r != -EACCES) {
+			fprintf(stderr, "# write %s without CAP_SYS_ADMIN: %s\n",
+				runtime_params[i], r ? strerror(-r) : "succeeded");
+			bad |= 1 << i;
+		}
+	}
+	return bad;
+}
+
+TEST_F_TIMEOUT(fail, params_need_cap_sys_admin, 120)
+{
+	static char vals[ARRAY_SIZE(runtime_params)][PATH_MAX];
+	char again[PATH_MAX], path[256];
+	struct stat sb;
+	unsigned int i;
+	int pipefd[2], bad = 0, status;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(runtime_params); i++)
+		ASSERT_OK(param_read(runtime_params[i], vals[i], PATH_MAX));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		bad = param_child(vals);
+		if (write(pipefd[1], &bad, sizeof(bad)) != sizeof(bad))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(bad), read(pipefd[0], &bad, sizeof(bad)));
+	close(pipefd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, bad) TH_LOG("writable without CAP_SYS_ADMIN: mask 0x%x", bad);
+
+	for (i = 0; i < ARRAY_SIZE(runtime_params); i++) {
+		/* Unchanged, and root with CAP_SYS_ADMIN may still set it. */
+		ASSERT_OK(param_read(runtime_params[i], again, sizeof(again)));
+		EXPECT_STREQ(vals[i], again);
+		EXPECT_OK(param_write(runtime_params[i], vals[i]));
+	}
+	for (i = 0; i < ARRAY_SIZE(load_params); i++) {
+		snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, load_params[i]);
+		ASSERT_EQ(0, stat(path, &sb));
+		EXPECT_EQ(0, sb.st_mode & 0222)
+			TH_LOG("%s is mode %o", load_params[i], sb.st_mode & 0777);
+	}
+}
+
+/* What a guest prints is for root only: the console file is 0400. */
+TEST_F_TIMEOUT(fail, guest_data_root_only, 120)
+{
+	char path[256];
+	struct lpar_def d;
+	struct stat sb;
+	int status;
+	pid_t pid;
+
+	lpar_def_init(&d, 15, "secrets", self->size, 1, "hello");
+	ASSERT_OK(lpar_define(self->fd, &d));
+	snprintf(path, sizeof(path), "%s/partitions/15/console", LPAR_SYSFS);
+	ASSERT_EQ(0, stat(path, &sb));
+	EXPECT_EQ(0400, sb.st_mode & 0777)
+		TH_LOG("%s is mode %o", path, sb.st_mode & 0777);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		if (drop_caps(false))
+			_exit(2);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			fprintf(stderr, "# uid 65534 opened %s\n", path);
+			_exit(1);
+		}
+		_exit(errno == EACCES ? 0 : 3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_OK(lpar_undefine(self->fd, 15));
+}
+
+/* The kernel log as dmesg shows it (one line per line); malloc'ed. */
+static char *klog_read(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		size = 1 << 20;
+	buf = malloc(size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(3, buf, size);		/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/* The message of a syslog line: past "<N>" and "[ time] ". */
+static const char *klog_msg(const char *line)
+{
+	if (*line == '<') {
+		const char *e = strchr(line, '>');
+
+		if (e)
+			line = e + 1;
+	}
+	if (*line == '[') {
+		const char *e = strchr(line, ']');
+
+		if (e)
+			line = e + 1 + (e[1] == ' ');
+	}
+	return line;
+}
+
+/*
+ * A guest's LPAR_SC_LOG text reaches the host log on one line, prefixed
+ * with the partition, printable ASCII only, bounded: a newline in it does
+ * not start a line of its own that looks like the kernel's.
+ */
+TEST_F_TIMEOUT(fail, guest_log_sanitised, 300)
+{
+	const char *prefix = "lpar: partition 16 (hostile16) guest: ";
+	/* What hostile.bin sends, escaped ("\\" is one backslash). */
+	char want[128];
+	bool fake_line = false, escaped = false, longline = false;
+	unsigned int ours = 0;
+	struct lpar_def d;
+	char *log, *line, *save;
+
+	snprintf(want, sizeof(want), "%s%s",
+		 "x\\x0aFAKE-OOPS: kernel NULL pointer dereference",
+		 "\\x0d\\x1b[2J\\x07\\x7f\\xc3\\xa9\\\\end");
+	lpar_def_init(&d, 16, "hostile16", self->size, 1, "hostile");
+	ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+	log = klog_read();
+	ASSERT_NE(NULL, log);
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *msg = klog_msg(line);
+		const char *c;
+
+		if (!strncmp(msg, "FAKE-OOPS:", 10)) {
+			TH_LOG("a guest wrote a line of its own: \"%s\"", msg);
+			fake_line = true;
+		}
+		if (!strstr(msg, "(hostile16)"))
+			continue;
+		ours++;
+		for (c = msg; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
+				TH_LOG("byte 0x%02x in \"%s\"", (unsigned char)*c,
+				       msg);
+				_metadata->passed = 0;
+				break;
+			}
+		if (!strncmp(msg, prefix, strlen(prefix)) &&
+		    strstr(msg, want))
+			escaped = true;
+		if (!strncmp(msg, prefix, strlen(prefix)) &&
+		    strstr(msg, "ABCDEFGHIJ")) {
+			longline = true;
+			EXPECT_GT(300, strlen(msg)) TH_LOG("unbounded: %s", msg);
+		}
+	}
+	free(log);
+	EXPECT_FALSE(fake_line);
+	EXPECT_TRUE(escaped)
+		TH_LOG("no escaped, prefixed line of the guest's text (%u lines name it)",
+		       ours);
+	EXPECT_TRUE(longline);
+}
+
+/* Did the kernel complain about a sysfs show returning a page or more? */
+static bool klog_has_bad_count(struct __test_metadata *_metadata)
+{
+	char *log = klog_read(), *hit;
+	bool bad = false;
+
+	if (!log)
+		return true;
+	hit = strstr(log, "returned bad count");
+	if (hit) {
+		char *s = hit;
+
+		while (s > log && s[-1] != '\n')
+			s--;
+		*strchrnul(hit, '\n') = 0;
+		TH_LOG("kernel: %s", s);
+		bad = true;
+	}
+	free(log);
+	return bad;
+}
+
+/*
+ * More than a page of console output: the sysfs file shows the newest
+ * bytes (at most a page less one, as the ioctl has them), never a bad
+ * count; the ioctl has all of it.
+ */
+TEST_F_TIMEOUT(fail, console_sysfs_newest, 300)
+{
+	static char full[65536], sys[8192];
+	struct lpar_def d;
+	ssize_t n, len;
+	char path[256];
+	int fd;
+
+	lpar_def_init(&d, 17, "hostile17", self->size, 1, "hostile");
+	ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+	ASSERT_EQ(0, lpar_wait_console(self->fd, 17, "HOSTILE_END", 60000));
+	n = lpar_console(self->fd, 17, full, sizeof(full));
+	ASSERT_LT(4096, n);
+	snprintf(path, sizeof(path), "%s/partitions/17/console", LPAR_SYSFS);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	len = read(fd, sys, sizeof(sys));
+	close(fd);
+	ASSERT_LT(0, len);
+	EXPECT_GT(4096, len);
+	EXPECT_EQ(0, memcmp(sys, full + n - len, len))
+		TH_LOG("sysfs console is not the newest %zd bytes; it ends \"%.40s\"",
+		       len, sys + len - 40);
+	EXPECT_FALSE(klog_has_bad_count(_metadata));
+}
+
+/*
+ * A pool map longer than a page: every range is shown or counted in a
+ * last line that says how many more there are, never dropped silently.
+ */
+TEST_F_TIMEOUT(fail, pool_map_bounded, 900)
+{
+	static char map[8192];
+	unsigned long long inc = self->v.increment;
+	unsigned int i, nr, shown = 0, more = 0;
+	struct lpar_status st;
+	struct lpar_def d;
+	char path[256], *last, *l;
+	ssize_t len;
+	int fd;
+
+	nr = self->ext.size / (2 * inc);
+	if (nr > LPAR_MAX_PARTITIONS)
+		nr = LPAR_MAX_PARTITIONS;
+	ASSERT_LE(50, nr);
+	for (i = 0; i < nr; i++) {
+		char name[LPAR_NAME_LEN];
+
+		/* Long names and a gap after each: two long lines apiece. */
+		snprintf(name, sizeof(name), "map%02u-xxxxxxxxxxxxxxxxxxxxxxxxx", i);
+		lpar_def_init(&d, i, name, inc, 1, "idle");
+		d.flags |= LPAR_DEF_ORIGIN;
+		d.origin = self->ext.start + 2 * i * inc;
+		ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+		/* A failed partition keeps its storage, without a runner. */
+		ASSERT_OK(lpar_status(self->fd, i, &st));
+		ASSERT_NE(0, st.runner_pid);
+		kill(st.runner_pid, SIGKILL);
+		ASSERT_STATE(self->fd, i, LPAR_STATE_FAILED, T_FAIL_MS);
+	}
+	snprintf(path, sizeof(path), "%s/pool/map", LPAR_SYSFS);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	len = read(fd, map, sizeof(map) - 1);
+	close(fd);
+	ASSERT_LT(0, len);
+	map[len] = 0;
+	EXPECT_GT(4096, len);
+	for (l = map; (l = strstr(l, "-xxxx")); l++)
+		shown++;
+	last = map + len - 1;
+	while (last > map && last[-1] != '\n')
+		last--;
+	if (shown < nr) {
+		int got = sscanf(last, "... %u more", &more);
+
+		EXPECT_EQ(1, got)
+			TH_LOG("%u of %u partitions shown, last line \"%s\"",
+			       shown, nr, last);
+		EXPECT_LE(nr - shown, more);
+	}
+	TH_LOG("%u of %u partitions shown, %u more counted", shown, nr, more);
+	EXPECT_FALSE(klog_has_bad_count(_metadata));
+}
+
+/*
+ * deact with a long graceful period whose runner does not exit (frozen):
+ * the caller dies of SIGKILL at once; the partition is failed (its runner
+ * killed, its storage kept), and deact --force then ends it.
+ */
+TEST_F_TIMEOUT(fail, deact_killable, 400)
+{
+	struct lpar_pool_info p;
+	struct lpar_status st;
+	struct lpar_def d;
+	pid_t runner, pid;
+	__u64 t0, dt;
+	int status, i;
+
+	lpar_def_init(&d, 18, "killdeact", self->size, 1, "hello");
+	ASSERT_START(self->fd, &d, LPAR_REPORT_PASS, 1);
+	ASSERT_OK(lpar_status(self->fd, 18, &st));
+	runner = st.runner_pid;
+	ASSERT_EQ(0, kill(runner, SIGSTOP));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(-lpar_deact(self->fd, 18, 0, 60000));
+	/* In the graceful wait: deactivating, the caller asleep in it. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_OK(lpar_status(self->fd, 18, &st));
+		if (st.state == LPAR_STATE_DEACTIVATING)
+			break;
+		msleep(50);
+	}
+	EXPECT_EQ(LPAR_STATE_DEACTIVATING, st.state);
+	msleep(500);
+	t0 = now_ms();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	while (waitpid(pid, &status, WNOHANG) == 0 &&
+	       now_ms() - t0 < lpar_ms(3000))
+		msleep(20);
+	dt = now_ms() - t0;
+	EXPECT_GT(lpar_ms(3000), dt)
+		TH_LOG("the deact caller took %llu ms to die of SIGKILL",
+		       (unsigned long long)dt);
+	if (dt >= lpar_ms(3000))
+		waitpid(pid, &status, 0);
+	TH_LOG("caller dead %llu ms after SIGKILL", (unsigned long long)dt);
+
+	ASSERT_OK(lpar_wait_state(self->fd, 18, LPAR_STATE_FAILED, 10000, &st));
+	TH_LOG("left %s: %s", lpar_state_name(st.state), st.reason);
+	EXPECT_NE(NULL, strstr(st.reason, "interrupted"));
+	EXPECT_EQ(0, wait_pid_gone(runner, 60000));
+	ASSERT_OK(lpar_deact(self->fd, 18, LPAR_DEACT_FORCE, 0));
+	ASSERT_STATE(self->fd, 18, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+}
+
+/*
+ * An image that grew past the storage above its load address after
+ * define, to one byte too many or to 64 GiB (sparse): act refuses with
+ * EFBIG before it allocates anything, and nothing changed.
+ */
+TEST_F_TIMEOUT(fail, oversize_image_at_act, 300)
+{
+	char path[] = "/tmp/lpar-grow-XXXXXX", src[LPAR_PATH_LEN];
+	static char buf[1 << 16];
+	struct lpar_status st;
+	struct lpar_def d;
+	ssize_t n;
+	int tfd, sfd;
+
+	tfd = mkstemp(path);
+	ASSERT_LE(0, tfd);
+	sfd = open(lpar_guest_path("hello", src, sizeof(src)), O_RDONLY);
+	ASSERT_LE(0, sfd);
+	while ((n = read(sfd, buf, sizeof(buf))) > 0)
+		ASSERT_EQ(n, write(tfd, buf, n));
+	close(sfd);
+	close(tfd);	/* open for writing, the image could not be loaded */
+	lpar_def_init(&d, 19, "growing", self->size, 1, NULL);
+	snprintf(d.image, sizeof(d.image), "%s", path);
+	ASSERT_OK(lpar_define(self->fd, &d));
+
+	ASSERT_EQ(0, truncate(path, self->size - d.load_addr + 1));
+	EXPECT_REFUSED(self->fd, lpar_act(self->fd, 19), EFBIG);
+	ASSERT_OK(lpar_status(self->fd, 19, &st));
+	EXPECT_EQ(LPAR_STATE_DEACTIVATED, st.state);
+	TH_LOG("one byte too many: %s", st.reason);
+	if (st.state != LPAR_STATE_DEACTIVATED) {
+		/* Loaded truncated and running: end it, try the next case. */
+		lpar_deact(self->fd, 19, LPAR_DEACT_FORCE, 0);
+		ASSERT_STATE(self->fd, 19, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	}
+
+	ASSERT_EQ(0, truncate(path, 64ULL << 30));
+	EXPECT_REFUSED(self->fd, lpar_act(self->fd, 19), EFBIG);
+	ASSERT_OK(lpar_status(self->fd, 19, &st));
+	EXPECT_EQ(LPAR_STATE_DEACTIVATED, st.state);
+	TH_LOG("64 GiB: %s", st.reason);
+
+	/* Refused at define too, with the same errno. */
+	d.id = 20;
+	snprintf(d.name, sizeof(d.name), "grown");
+	EXPECT_REFUSED(self->fd, lpar_define(self->fd, &d), EFBIG);
+	unlink(path);
+	ASSERT_OK(lpar_undefine(self->fd, 19));
 }

@@ -328,8 +328,10 @@ TEST_F(val, duplicate_id_and_name)
 TEST_F(val, bad_names)
 {
 	static const char * const bad[] = {
-		"", "1abc", "-abc", "_abc", "a b", "a/b", "a.b", "ab\n",
-		"a\tb", "\xc3\xa9t\xc3\xa9", "a:b", "../x",
+		"", "-abc", "_abc", ".abc", "a b", "a/b", "ab\n",
+		"a\tb", "\xc3\xa9t\xc3\xa9", "a:b", "../x", "..", ".",
+		/* Latin-1 letters: the kernel's isalpha() takes them. */
+		"caf\xe9", "\xc0\x62\x63", "a\xe0", "a\x7f", "a~b", "a*b",
 	};
 	struct lpar_def d;
 	unsigned int i;
@@ -349,6 +351,25 @@ TEST_F(val, bad_names)
 	memset(d.name, 'b', LPAR_NAME_LEN - 1);
 	d.name[LPAR_NAME_LEN - 1] = 0;
 	EXPECT_OK(lpar_define(self->fd, &d));
+}
+
+/* [A-Za-z0-9._-], first alphanumeric: what sysfs, udev and lparctl take. */
+TEST_F(val, good_names)
+{
+	static const char * const good[] = {
+		"1abc", "a.b", "A-1_b.c", "9", "LPAR1", "x..y", "z-",
+	};
+	struct lpar_def d;
+	char back[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		def_hello(&d, 6, good[i], self->size);
+		EXPECT_OK(lpar_define(self->fd, &d));
+		if (part_attr_read(6, "name", back, sizeof(back)) == 0)
+			EXPECT_STREQ(good[i], back);
+		lpar_undefine(self->fd, 6);
+	}
 }
 
 TEST_F(val, bad_vcpus)

@@ -31,14 +31,22 @@ static int simple_args(struct ctx *ctx, int argc, char **argv)
 	return want_args(ctx, argc, argv, optind, 1, 1);
 }
 
+/* As the module: 1-31 of [A-Za-z0-9._-], the first a letter or digit. */
+static bool name_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
 static bool valid_name(const char *s)
 {
 	size_t i, n = strlen(s);
 
-	if (!n || n >= LPAR_NAME_LEN || !isalpha((unsigned char)s[0]))
+	if (!n || n >= LPAR_NAME_LEN || !name_alnum(s[0]))
 		return false;
 	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+		if (!name_alnum(s[i]) && s[i] != '.' && s[i] != '_' &&
+		    s[i] != '-')
 			return false;
 	return true;
 }
@@ -325,7 +333,7 @@ int cmd_define(struct ctx *ctx, int argc, char **argv)
 	name = argv[optind + 1];
 	if (!valid_name(name))
 		return usage_error(ctx,
-				   "bad name '%s': up to %d characters of [A-Za-z0-9_-], starting with a letter",
+				   "bad name '%s': up to %d characters of [A-Za-z0-9._-], starting with a letter or digit",
 				   name, LPAR_NAME_LEN - 1);
 	def.id = id;
 	strcpy(def.name, name);

@@ -50,7 +50,7 @@ static const struct command commands[] = {
 			    "       [--pci-control]",
 		.summary = "define a partition",
 		.help = "  ID             partition number, 0 .. max_partitions-1\n"
-			"  NAME           [A-Za-z0-9_-], starts with a letter, unique\n"
+			"  NAME           [A-Za-z0-9._-], starts with a letter or digit, unique\n"
 			"  --size SIZE    storage size, a multiple of the increment (K/M/G/T)\n"
 			"  --image PATH   flat 64-bit image, loaded at --load, started at --entry\n"
 			"  --origin ADDR  host physical origin inside the pool (default: first\n"

@@ -35,6 +35,13 @@ static void log_vmsg(int prio, const char *fmt, va_list ap)
 	int n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/*
+	 * One kernel log line, whatever went into the message (a reason a
+	 * device or a guest influenced): no newline, no control character.
+	 */
+	for (n = 0; msg[n]; n++)
+		if ((unsigned char)msg[n] < 0x20 || (unsigned char)msg[n] > 0x7e)
+			msg[n] = '?';
 	if (kmsg_fd >= 0) {
 		n = snprintf(line, sizeof(line), "<%d>lpar-runner[%u]: %s\n",
 			     prio, log_id, msg);

@@ -147,7 +147,8 @@ struct lpar_extent {
  * @flags: LPAR_DEF_*.
  * @id: partition number, 0 .. max_partitions - 1.
  * @vcpus: number of LIPs, 1 .. max_vcpus.
- * @name: NUL-terminated; [A-Za-z0-9_-], starts with a letter, unique.
+ * @name: NUL-terminated, unique; 1-31 characters of [A-Za-z0-9._-] (ASCII),
+ *	the first a letter or a digit.
  * @size: storage bytes, a multiple of the increment.
  * @origin: host physical start of the storage, with LPAR_DEF_ORIGIN;
  *	otherwise placed first-fit at act (reported by LPAR_GET_STATUS).
