@@ -14,7 +14,7 @@
 #                       atomic sleep, debug objects, lockup detectors)
 #                       booted in the VM; built first if not cached
 #   make debug-kernel   only build that kernel (scripts/debug-kernel:
-#                       Debian's linux-source-6.1, ~20 min once, cached
+#                       Debian's linux-source-6.1, ~25 min once, cached
 #                       in .build/debug-kernel-HASH/); prints its directory
 #   make checkpatch     checkpatch.pl --strict over our C sources
 #   make demo           scripts/demo.sh in the VM
