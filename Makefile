@@ -14,7 +14,7 @@
 #                       atomic sleep, debug objects, lockup detectors)
 #                       booted in the VM; built first if not cached
 #   make debug-kernel   only build that kernel (scripts/debug-kernel:
-#                       Debian's linux-source-6.1, ~20 min once, cached
+#                       Debian's linux-source-6.1, ~25 min once, cached
 #                       in .build/debug-kernel-HASH/); prints its directory
 #   make checkpatch     checkpatch.pl --strict over our C sources
 #   make demo           scripts/demo.sh in the VM
@@ -150,7 +150,7 @@ check:
 
 # check-debug: scripts/run-check again, with the module built against the
 # debug kernel's build tree (KDIR) and the VM booting that kernel's
-# vmlinux (LPAR_VM_KERNEL); logs in .build/check-debug/, the VM's results
+# bzImage (LPAR_VM_KERNEL); logs in .build/check-debug/, the VM's results
 # in .build/vm-out-check-debug/.  KASAN's shadow is an eighth of the VM's
 # memory, lockdep and the quarantine want more: the VM gets 3 GiB, the
 # tests' own timeouts are doubled.  The kernel build needs no VM: when it
@@ -168,7 +168,7 @@ check-debug:
 	$(Q)dk=$$(scripts/debug-kernel) || { \
 		echo "check-debug: FAIL: the debug kernel does not build"; \
 		echo "0 passed, 1 failed"; exit 1; }; \
-	KDIR=$$dk LPAR_VM_KERNEL=$$dk/vmlinux CHECK_NAME=check-debug \
+	KDIR=$$dk LPAR_VM_KERNEL=$$dk/arch/x86/boot/bzImage CHECK_NAME=check-debug \
 	CHECK_VM_FLAGS="$(DEBUG_VMFLAGS) $(VMFLAGS)" \
 	SUITE_TIMEOUT=$(DEBUG_SUITE_TIMEOUT) \
 	LPAR_TIMEOUT_SCALE=$${LPAR_TIMEOUT_SCALE:-$(DEBUG_TIMEOUT_SCALE)} \
