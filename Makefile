@@ -25,12 +25,15 @@
 # KDIR: kernel build directory (default: scripts/kdir -- the running
 # kernel's headers if present, else the newest linux-headers-*-amd64).
 # The test VM boots the same release's /boot/vmlinuz.  V=1: verbose.
+# LPAR_VM=vng: the VM is started by virtme-ng (vng) instead of
+# scripts/lpar-vm's own QEMU command line.  LPAR_KERNEL=DIR|IMAGE: the
+# VM boots a kernel of your own build, lpar.ko is built against its tree.
 
 # Evaluated once; an empty KDIR inherited from a parent make (run before
 # "make deps" installed the headers) is looked up again.
 KDIR := $(strip $(KDIR))
 ifeq ($(KDIR),)
-KDIR := $(shell scripts/kdir 2>/dev/null)
+KDIR := $(shell LPAR_KERNEL='$(LPAR_KERNEL)' scripts/kdir 2>/dev/null)
 endif
 
 BUILD := $(CURDIR)/.build
@@ -61,7 +64,7 @@ VMFLAGS ?=
 all: module tools selftests
 
 help:
-	$(Q)sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
+	$(Q)sed -n '3,30p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- build -------------------------------------------------------------------
 
@@ -143,10 +146,17 @@ checkpatch: ksrc
 # check: install what is missing first, then a fresh make (KDIR is only
 # known once the headers are installed).  scripts/run-check does the rest
 # and prints the final "N passed, M failed".
+# LPAR_VM=vng: the VM is virtme-ng's (scripts/lpar-vm); logs in
+# .build/check-vng/, the VM's results in .build/vm-out-check-vng/.
+# LPAR_KERNEL: a kernel of one's own build for the VM, the module built
+# against its tree (scripts/kdir).
+DEPS_FLAGS := $(if $(filter vng auto,$(LPAR_VM)),--vng)
+
 check:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(DEPS_FLAGS)
 	$(Q)$(SUBMAKE) ksrc
-	$(Q)MAKE="$(MAKE)" scripts/run-check
+	$(Q)$(if $(filter vng,$(LPAR_VM)),CHECK_NAME=$${CHECK_NAME:-check-vng}) \
+		MAKE="$(MAKE)" scripts/run-check
 
 # check-debug: scripts/run-check again, with the module built against the
 # debug kernel's build tree (KDIR) and the VM booting that kernel's
@@ -163,7 +173,7 @@ debug-kernel:
 	$(Q)scripts/debug-kernel
 
 check-debug:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(DEPS_FLAGS)
 	$(Q)$(SUBMAKE) ksrc
 	$(Q)dk=$$(scripts/debug-kernel) || { \
 		echo "check-debug: FAIL: the debug kernel does not build"; \
@@ -183,12 +193,12 @@ check-debug:
 # (scripts/lpar-vm).
 
 demo:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(DEPS_FLAGS)
 	$(Q)$(SUBMAKE) all
 	$(Q)$(VM) --timeout 900 $(VMFLAGS) -- scripts/demo.sh
 
 bench:
-	$(Q)scripts/deps
+	$(Q)scripts/deps $(DEPS_FLAGS)
 	$(Q)$(SUBMAKE) all
 	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench KDIR=$(KDIR) KSRC=$(KSRC); fi
 	$(Q)LPAR_VM_TCG_THREAD=$${LPAR_VM_TCG_THREAD:-multi} \
@@ -225,7 +235,7 @@ clean: module-clean
 	$(Q)if [ -f bench/Makefile ]; then $(SUBMAKE) -C bench clean; fi
 	$(Q)$(SUBMAKE) -C olp/example clean >/dev/null
 	$(Q)rm -rf $(BUILD)/vm-out $(BUILD)/check $(BUILD)/vm-out-check-debug \
-		$(BUILD)/check-debug
+		$(BUILD)/check-debug $(BUILD)/vm-out-check-vng $(BUILD)/check-vng
 
 # Also the extracted kernel source, the initramfs and the VM's results.
 distclean: clean
