@@ -128,25 +128,13 @@ struct lpar_pool {
  * @mv_sem: the placement of the storage as the fault path sees it:
  *	@has_storage, @origin, @size, @ext and @mv.  Read by faults and by
  *	kernel accesses to guest storage; written (briefly) by act, release,
- *	resize and each step of a move.  Taken after lpar_mutex, and by
- *	faults inside mmap_lock.  Also the storage keys' R and C as the
- *	fault path sets them: a key command that clears R or C holds it
- *	for writing across *unmapping* the frames and *then* clearing the
- *	bits, so an access after the unmap faults, waits here and sets the
- *	bits again after they were cleared (skeys.c keys_walk()); it is
- *	therefore held across unmap_mapping_range() (mv_sem before
- *	i_mmap_rwsem and KVM's MMU notifier, which take neither it nor
- *	mmap_lock).
+ *	resize and each step of a move.  Taken after lpar_mutex.
  * @mv: the move in flight, or NULL.
  * @busy_lo: start of the guest-physical range being copied (mv_sem).
  * @busy_hi: its end; equal to @busy_lo when nothing is being copied.
  * @mv_done: bytes moved so far (@lock).
  * @mv_total: bytes to move (@lock).
  * @mv_last: result of the last move (@lock).
- * @dma_maps: devices whose DMA mapping may cover the storage (slots
- *	being attached or attached): while non-zero every frame is counted
- *	as changed (skeys.c).  Written under @op_mutex and @mv_sem held for
- *	writing; read under either.
  * @dma_users: what can DMA into the storage (struct lpar_dma_user), which
  *	a move must quiesce and re-point (SALE); @op_mutex, because the
  *	callbacks may sleep for seconds and must not hold up other
@@ -203,7 +191,6 @@ struct lpar_partition {
 	u64 mv_done;
 	u64 mv_total;
 	struct lpar_move_result mv_last;
-	unsigned int dma_maps;
 	struct list_head dma_users;
 	struct {
 		u32 type;
@@ -349,11 +336,7 @@ struct lpar_range {
 
 /* skeys.c */
 long lpar_skeys_ioctl(unsigned int cmd, unsigned long arg);
-bool lpar_skeys_touch(struct lpar_partition *p, struct lpar_pool_extent *ext,
-		      phys_addr_t pa, bool write);
-void lpar_skeys_changed(struct lpar_partition *p, u64 gpa, u64 len);
-void lpar_skeys_dma_begin(struct lpar_partition *p);
-void lpar_skeys_dma_end(struct lpar_partition *p);
+void lpar_skeys_touch(struct lpar_pool_extent *ext, phys_addr_t pa, bool write);
 
 /* mm_relocate.c */
 int lpar_frame(struct lpar_partition *p, u64 gpa, phys_addr_t *pa,

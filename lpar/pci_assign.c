@@ -318,7 +318,6 @@ static void dma_unregister(struct lpar_pci_slot *s, struct lpar_partition *p)
 		return;
 	list_del(&s->dma.node);
 	s->dma_on = false;
-	lpar_skeys_dma_end(p);
 }
 
 /* --- add_pci / rem_pci / enable ----------------------------------------- */
@@ -348,9 +347,6 @@ static int slot_attach(struct lpar_pci_slot *s, struct lpar_partition *p,
 	mutex_lock(&slot_mutex);
 	s->attached = true;
 	mutex_unlock(&slot_mutex);
-	/* The runner maps the storage for DMA: every frame changed from now. */
-	if (!s->dma_on)
-		lpar_skeys_dma_begin(p);
 	ret = lpar_runner_order_wait(p, LPAR_ORDER_SLOT_ATTACH, 0, s->nr,
 				     pci_order_timeout_ms);
 	if (!ret) {
@@ -361,8 +357,6 @@ static int slot_attach(struct lpar_pci_slot *s, struct lpar_partition *p,
 		lpar_gpe_slot_insert(p, s->nr);
 		return 0;
 	}
-	if (!s->dma_on)
-		lpar_skeys_dma_end(p);
 	mutex_lock(&slot_mutex);
 	s->enable = false;
 	mutex_unlock(&slot_mutex);

@@ -94,48 +94,13 @@ struct lpar_pfile {
 };
 
 /*
- * The frame that holds guest page @gpa now, with @p->mv_sem held for
- * reading: a chunk being moved is waited for.  Return: 0, or
- * VM_FAULT_SIGBUS when the mapping is stale or beyond the storage.
- */
-static vm_fault_t fault_frame(struct lpar_partition *p, u64 gen, u64 gpa,
-			      phys_addr_t *pa, struct lpar_pool_extent **ext)
-{
-	for (;;) {
-		down_read(&p->mv_sem);
-		if (!p->has_storage || gen != p->gen || gpa >= p->size) {
-			up_read(&p->mv_sem);
-			return VM_FAULT_SIGBUS;
-		}
-		if (!lpar_frame(p, gpa, pa, ext))
-			return 0;
-		up_read(&p->mv_sem);
-		lpar_wait_chunk(p, gpa);
-	}
-}
-
-/*
- * Map the frame that holds the faulting guest page now and set its R key
- * bit; for a write also C.  A frame whose C is clear is mapped read-only
- * (the vma's write-notify protection, because we have .pfn_mkwrite), so
- * that C means "written": the first write comes back as a write fault on
- * the read-only page, see lpar_storage_mkwrite().  A frame whose C is set
- * is mapped writable at once: nothing more to learn from it, and no
- * second fault.
- *
- * How a guest write reaches us (6.1): KVM maps a read fault read-only in
- * its NPT/EPT (hva_to_pfn_remapped() takes "writable" from our pte).  A
- * later guest write to it finds our read-only pte present and gets
- * KVM_PFN_ERR_RO_FAULT: KVM emulates the instruction, and the emulated
- * store (copy_to_user() into our mapping) takes the write-protect fault
- * -- do_wp_page() -> wp_pfn_shared() -> .pfn_mkwrite.  A write to a page
- * not mapped at all comes here with FAULT_FLAG_WRITE (KVM's and VFIO's
- * fixup_user_fault()).
- *
- * mv_sem held for reading across setting the bits and the insert keeps a
- * move step from zapping before we have mapped, and a key command that
- * clears R or C from doing so between the two (it unmaps, then clears,
- * holding mv_sem for writing).
+ * Map the frame that holds the faulting guest page now, writable, and set
+ * its R and C key bits: C is kept conservatively ("mapped writable").  A
+ * read-only mapping cannot be used to catch the first write: KVM answers a
+ * guest write to a present read-only PFN mapping by emulating the
+ * instruction (KVM_PFN_ERR_RO_FAULT) instead of faulting it writable.  A
+ * chunk being moved is waited for; mv_sem held for reading across the
+ * insert keeps a move step from zapping before we have mapped.
  */
 static vm_fault_t lpar_storage_fault(struct vm_fault *vmf)
 {
@@ -143,43 +108,29 @@ static vm_fault_t lpar_storage_fault(struct vm_fault *vmf)
 	struct lpar_pfile *pf = vma->vm_file->private_data;
 	struct lpar_partition *p = pf->part;
 	u64 gpa = (u64)vmf->pgoff << PAGE_SHIFT;
-	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	struct lpar_pool_extent *ext;
 	vm_fault_t ret;
 	phys_addr_t pa;
-	pgprot_t prot;
 
-	ret = fault_frame(p, pf->gen, gpa, &pa, &ext);
-	if (ret)
-		return ret;
-	prot = vma->vm_page_prot;
-	if (lpar_skeys_touch(p, ext, pa, write))
-		prot = vm_get_page_prot(vma->vm_flags);
-	ret = vmf_insert_pfn_prot(vma, vmf->address, PHYS_PFN(pa), prot);
+	for (;;) {
+		down_read(&p->mv_sem);
+		if (!p->has_storage || pf->gen != p->gen || gpa >= p->size) {
+			up_read(&p->mv_sem);
+			return VM_FAULT_SIGBUS;
+		}
+		if (!lpar_frame(p, gpa, &pa, &ext))
+			break;
+		up_read(&p->mv_sem);
+		lpar_wait_chunk(p, gpa);
+	}
+	lpar_skeys_touch(ext, pa, vma->vm_flags & VM_WRITE);
+	ret = vmf_insert_pfn(vma, vmf->address, PHYS_PFN(pa));
 	up_read(&p->mv_sem);
 	return ret;
 }
 
-/*
- * A write to a page we mapped read-only (its C was clear).  Rather than
- * let the core make the pte writable after we return (finish_mkwrite_fault()
- * checks only that the pte is the same, and a C reset plus a read fault
- * in between install the very same read-only pte), unmap the page and
- * have the write retried: it faults into lpar_storage_fault() with
- * FAULT_FLAG_WRITE, which sets C and maps writable under mv_sem.  Only
- * the first write after C was cleared pays for this.
- */
-static vm_fault_t lpar_storage_mkwrite(struct vm_fault *vmf)
-{
-	struct vm_area_struct *vma = vmf->vma;
-
-	zap_vma_ptes(vma, vmf->address & PAGE_MASK, PAGE_SIZE);
-	return VM_FAULT_NOPAGE;
-}
-
 static const struct vm_operations_struct lpar_storage_vm_ops = {
 	.fault = lpar_storage_fault,
-	.pfn_mkwrite = lpar_storage_mkwrite,
 };
 
 static int lpar_pfile_mmap(struct file *file, struct vm_area_struct *vma)
@@ -405,15 +356,6 @@ int lpar_storage_load(struct lpar_partition *p)
 		cond_resched();
 	}
 	write_boot_block(p, size);
-	/*
-	 * The boot block is changed (and so mapped writable): the guest's
-	 * page walks set accessed and dirty bits in its page tables.  The
-	 * image is the partition's initial contents: C=0 until the guest
-	 * writes it, so a code frame only executed stays unchanged.
-	 */
-	lpar_skeys_changed(p, LPAR_BOOT_PT_GPA,
-			   LPAR_BOOT_INFO_GPA + sizeof(struct lpar_boot_info) -
-			   LPAR_BOOT_PT_GPA);
 	ret = 0;
 out_allow:
 	allow_write_access(file);

@@ -123,23 +123,14 @@ static ssize_t new_console_copy(struct lpar_partition *p, u64 *pos, char *buf,
 	return n;
 }
 
-static bool new_skeys_touch(struct lpar_partition *p,
-			    struct lpar_pool_extent *ext, phys_addr_t pa,
+static void new_skeys_touch(struct lpar_pool_extent *ext, phys_addr_t pa,
 			    bool write)
 {
 	u8 *key = &ext->keys[(pa - ext->start) >> PAGE_SHIFT];
-	u8 set = LPAR_SKEY_R, old = READ_ONCE(*key), prev;
+	u8 set = LPAR_SKEY_R | (write ? LPAR_SKEY_C : 0);
 
-	lockdep_assert_held(&p->mv_sem);
-	if (write || p->dma_maps)
-		set |= LPAR_SKEY_C;
-	while ((old & set) != set) {
-		prev = cmpxchg(key, old, old | set);
-		if (prev == old)
-			break;
-		old = prev;
-	}
-	return (old | set) & LPAR_SKEY_C;
+	if ((READ_ONCE(*key) & set) != set)
+		WRITE_ONCE(*key, READ_ONCE(*key) | set);
 }
 
 static void *new_storage_va(struct lpar_partition *p, u64 gpa)
