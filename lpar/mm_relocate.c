@@ -260,9 +260,8 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 		ret = -EBUSY;
 	}
 	if (ret)
-		snprintf(p->reason, sizeof(p->reason),
-			 "devices still doing DMA after %u ms: %s", timeout_ms,
-			 busy);
+		lpar_set_reason(p, "devices still doing DMA after %u ms: %s", timeout_ms,
+				busy);
 	return ret;
 }
 
@@ -285,14 +284,12 @@ static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
 	list_for_each_entry(u, &p->dma_users, node) {
 		ret = u->sale(u, origin);
 		if (ret) {
-			snprintf(p->reason, sizeof(p->reason),
-				 "SALE failed for %s (%d)", u->name, ret);
+			lpar_set_reason(p, "SALE failed for %s (%d)", u->name, ret);
 			break;
 		}
 	}
 	if (!ret && (fault_inject & 1) && origin != p->origin) {
-		strscpy(p->reason, "SALE failed (fault injection)",
-			sizeof(p->reason));
+		lpar_set_reason(p, "%s", "SALE failed (fault injection)");
 		ret = -EIO;
 	}
 	return ret;
@@ -457,7 +454,7 @@ static int move_run(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 		move_finish(p, mv);
 		move_free(mv);
 		res->new_origin = dst;
-		p->reason[0] = 0;
+		lpar_clear_reason(p);
 		goto out_resume;
 	}
 	/* SALE failed: move back, so the partition ends where it was. */
@@ -497,22 +494,19 @@ static int mvstor_check(struct lpar_partition *p, phys_addr_t dst, u64 size)
 
 	lockdep_assert_held(&lpar_mutex);
 	if (!IS_ALIGNED(dst, lpar_pool.increment)) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "origin %#llx is not aligned to the increment",
-			 (u64)dst);
+		lpar_set_reason(p, "origin %#llx is not aligned to the increment",
+				(u64)dst);
 		return -EINVAL;
 	}
 	if (!lpar_pool_find(dst, size)) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "%#llx-%#llx is not inside one pool extent", (u64)dst,
-			 (u64)dst + size - 1);
+		lpar_set_reason(p, "%#llx-%#llx is not inside one pool extent", (u64)dst,
+				(u64)dst + size - 1);
 		return -ERANGE;
 	}
 	q = lpar_pool_owner(dst, size, p);
 	if (q) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "%#llx-%#llx overlaps partition %u (%s)", (u64)dst,
-			 (u64)dst + size - 1, q->def.id, q->def.name);
+		lpar_set_reason(p, "%#llx-%#llx overlaps partition %u (%s)", (u64)dst,
+				(u64)dst + size - 1, q->def.id, q->def.name);
 		return -EBUSY;
 	}
 	return 0;
@@ -552,9 +546,8 @@ static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 		return ret;
 	}
 	if (!has_storage_state(p)) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "cannot move storage: partition is %s",
-			 lpar_state_name(p->state));
+		lpar_set_reason(p, "cannot move storage: partition is %s",
+				lpar_state_name(p->state));
 		mutex_unlock(&lpar_mutex);
 		return -EINVAL;
 	}
@@ -688,8 +681,7 @@ static int rotate_run(struct lpar_partition *lo, struct lpar_partition *hi,
 	ret = lpar_pool_place(lo->size, &tmp);
 	mutex_unlock(&lpar_mutex);
 	if (ret) {
-		snprintf(lo->reason, sizeof(lo->reason),
-			 "exchange needs a free range of %llu MiB", lo->size >> 20);
+		lpar_set_reason(lo, "exchange needs a free range of %llu MiB", lo->size >> 20);
 		return ret;
 	}
 	ret = move_run(lo, tmp, chunk, LPAR_QUIESCE_DEFAULT_MS, rlo);
@@ -725,14 +717,12 @@ static int do_exchange(struct lpar_partition *a, struct lpar_partition *b,
 	memset(rb, 0, sizeof(*rb));
 	mutex_lock(&lpar_mutex);
 	if (!has_storage_state(a) || !has_storage_state(b)) {
-		snprintf(a->reason, sizeof(a->reason),
-			 "exchange needs two partitions that own storage");
+		lpar_set_reason(a, "exchange needs two partitions that own storage");
 		ret = -EINVAL;
 	} else if (a->size != b->size &&
 		   a->origin + a->size != b->origin &&
 		   b->origin + b->size != a->origin) {
-		snprintf(a->reason, sizeof(a->reason),
-			 "partitions of different sizes must be adjacent to exchange");
+		lpar_set_reason(a, "partitions of different sizes must be adjacent to exchange");
 		ret = -EINVAL;
 	}
 	mutex_unlock(&lpar_mutex);
@@ -838,9 +828,8 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 	ret = -EINVAL;
 	if (!size || !IS_ALIGNED(size, lpar_pool.increment) ||
 	    size <= p->def.load_addr) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "size %llu is not a multiple of the increment above the image",
-			 size);
+		lpar_set_reason(p, "size %llu is not a multiple of the increment above the image",
+				size);
 		goto out_unlock;
 	}
 	if (p->state == LPAR_STATE_DEACTIVATED) {
@@ -853,16 +842,14 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		if ((p->def.flags & LPAR_DEF_ORIGIN) &&
 		    !lpar_pool_find(p->def.origin, size)) {
 			ret = -ERANGE;
-			snprintf(p->reason, sizeof(p->reason),
-				 "%llu MiB at %#llx is not inside one pool extent",
-				 size >> 20, p->def.origin);
+			lpar_set_reason(p, "%llu MiB at %#llx is not inside one pool extent",
+					size >> 20, p->def.origin);
 			goto out_unlock;
 		}
 		if (size > max_size) {
 			ret = -ENOSPC;
-			snprintf(p->reason, sizeof(p->reason),
-				 "%llu MiB exceeds the largest pool extent",
-				 size >> 20);
+			lpar_set_reason(p, "%llu MiB exceeds the largest pool extent",
+					size >> 20);
 			goto out_unlock;
 		}
 		p->def.size = size;
@@ -871,11 +858,10 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		goto out_unlock;
 	}
 	if (!has_storage_state(p) || p->state == LPAR_STATE_STOPPED) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "cannot resize: partition is %s%s",
-			 lpar_state_name(p->state),
-			 p->state == LPAR_STATE_STOPPED ?
-			 " (resume it: the guest must acknowledge)" : "");
+		lpar_set_reason(p, "cannot resize: partition is %s%s",
+				lpar_state_name(p->state),
+				p->state == LPAR_STATE_STOPPED ?
+				" (resume it: the guest must acknowledge)" : "");
 		goto out_unlock;
 	}
 	if (size > old) {
@@ -883,17 +869,15 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 
 		if (!lpar_pool_find(p->origin, size)) {
 			ret = -ERANGE;
-			snprintf(p->reason, sizeof(p->reason),
-				 "growing to %llu MiB leaves the pool extent",
-				 size >> 20);
+			lpar_set_reason(p, "growing to %llu MiB leaves the pool extent",
+					size >> 20);
 			goto out_unlock;
 		}
 		q = lpar_pool_owner(p->origin + old, size - old, p);
 		if (q) {
 			ret = -EBUSY;
-			snprintf(p->reason, sizeof(p->reason),
-				 "storage above is owned by partition %u (%s)",
-				 q->def.id, q->def.name);
+			lpar_set_reason(p, "storage above is owned by partition %u (%s)",
+					q->def.id, q->def.name);
 			goto out_unlock;
 		}
 	}
@@ -912,9 +896,8 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 					       timeout_ms);
 		if (!ret)
 			return 0;
-		snprintf(p->reason, sizeof(p->reason),
-			 "grow to %llu MiB not acknowledged%s", size >> 20,
-			 ret == -ETIMEDOUT ? " in time" : "");
+		lpar_set_reason(p, "grow to %llu MiB not acknowledged%s", size >> 20,
+				ret == -ETIMEDOUT ? " in time" : "");
 		lpar_runner_sync(p, LPAR_ORDER_RESIZE, old);
 		unmap_mapping_range(p->inode->i_mapping, old, size - old, 1);
 		lpar_pool_scrub(p->ext, p->origin + old, size - old, false);
@@ -925,17 +908,15 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 	if (guest_can_ack(p)) {
 		ret = lpar_guest_event(p, LPAR_GEV_STORAGE, size, timeout_ms);
 		if (ret) {
-			snprintf(p->reason, sizeof(p->reason),
-				 "guest did not give up storage above %llu MiB%s",
-				 size >> 20,
-				 ret == -ETIMEDOUT ? " in time" : "");
+			lpar_set_reason(p, "guest did not give up storage above %llu MiB%s",
+					size >> 20,
+					ret == -ETIMEDOUT ? " in time" : "");
 			return ret;
 		}
 	}
 	ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);
 	if (ret) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "runner did not remap its storage");
+		lpar_set_reason(p, "runner did not remap its storage");
 		if (guest_can_ack(p))
 			lpar_guest_event(p, LPAR_GEV_STORAGE, old, timeout_ms);
 		return ret;
@@ -1151,9 +1132,13 @@ static void unlock_parts(struct lpar_partition **parts, unsigned int nr)
 
 static int report(struct lpar_partition *p, int ret, const char *what)
 {
-	if (ret)
+	char why[LPAR_REASON_LEN];
+
+	if (ret) {
+		lpar_get_reason(p, why, sizeof(why));
 		pr_info("partition %u (%s): %s failed: %s (%d)\n", p->def.id,
-			p->def.name, what, p->reason, ret);
+			p->def.name, what, why, ret);
+	}
 	return ret;
 }
 
@@ -1176,8 +1161,7 @@ static long ioc_mvstor(unsigned long arg)
 		return -ENOENT;
 	ret = lock_parts(&p, 1);
 	if (ret) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "another command is in progress on the partition");
+		lpar_set_reason(p, "another command is in progress on the partition");
 		report(p, ret, "MVSTOR");
 		goto out;
 	}
@@ -1214,9 +1198,8 @@ static long ioc_exchange(unsigned long arg)
 		goto out;
 	ret = lock_parts(pp, 2);
 	if (ret) {
-		snprintf(pp[0]->reason, sizeof(pp[0]->reason),
-			 "another command is in progress on partition %u or %u",
-			 x.id, x.id2);
+		lpar_set_reason(pp[0], "another command is in progress on partition %u or %u",
+				x.id, x.id2);
 		report(pp[0], ret, "exchange");
 		goto out;
 	}
@@ -1253,8 +1236,7 @@ static long ioc_resize(unsigned long arg)
 				LPAR_ACK_DEFAULT_MS);
 		mutex_unlock(&p->op_mutex);
 	} else {
-		snprintf(p->reason, sizeof(p->reason),
-			 "another command is in progress on the partition");
+		lpar_set_reason(p, "another command is in progress on the partition");
 	}
 	report(p, ret, "resize");
 	kobject_put(&p->kobj);
