@@ -629,41 +629,21 @@ static const char * const load_params[] = {
 	"boot_pool", "host_pool", "increment",
 };
 
+/* The parameters, through the suite's sysfs helpers (/sys/kernel/lpar/../..). */
 static int param_read(const char *name, char *buf, size_t len)
 {
-	char path[256];
-	ssize_t n;
-	int fd;
+	char rel[128];
 
-	snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = 0;
-	return 0;
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	return sysfs_read(rel, buf, len);
 }
 
 static int param_write(const char *name, const char *val)
 {
-	char path[256];
-	ssize_t n;
-	int fd;
+	char rel[128];
 
-	snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return 0;
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	return sysfs_write(rel, val);
 }
 
 /*

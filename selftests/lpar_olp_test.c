@@ -38,33 +38,22 @@ static void example_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/../olp/example", exe);
 }
 
+/* Module parameters, through the suite's sysfs helpers. */
 static int write_param(const char *name, const char *val)
 {
-	char path[128];
-	int fd, ret = 0;
+	char rel[128];
 
-	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	return sysfs_write(rel, val);
 }
 
 static long read_param(const char *name)
 {
-	char path[128], buf[32] = "";
-	FILE *f;
+	char rel[128], buf[32];
 
-	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	if (sysfs_read(rel, buf, sizeof(buf)))
 		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
 	return strtol(buf, NULL, 0);
 }
 
