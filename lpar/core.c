@@ -535,6 +535,8 @@ static void release_storage(struct lpar_partition *p)
 	mutex_lock(&lpar_mutex);
 	down_write(&p->mv_sem);
 	p->has_storage = false;
+	if (p->mv)
+		lpar_move_release(p);
 	up_write(&p->mv_sem);
 	mutex_unlock(&lpar_mutex);
 }

@@ -30,6 +30,7 @@ struct inode;
 struct lpar_move;
 struct eventfd_ctx;
 struct lpar_pci_req;
+struct device;
 
 /**
  * struct lpar_gpe - a partition's GPE0 block, PCI hot-plug registers, SCI.
@@ -309,17 +310,26 @@ void lpar_watchdog_fn(struct work_struct *work);
  * struct lpar_dma_user - something that DMAs into a partition's storage.
  * @node: on the partition's @dma_users.
  * @name: for reports ("0000:00:04.0").
+ * @dev: the device whose IOMMU domain holds the DMA mappings (IOVA =
+ *	guest-physical address), which the module reads back after SALE.
  * @quiesce: stop starting DMA and wait (up to @timeout_ms) for DMA in
  *	flight; -EBUSY if it is still busy.
  * @sale: re-point the DMA mappings at the storage's new origin.
  * @resume: DMA may go on.
+ * @fence: stop the device's DMA without the runner's help and take the
+ *	device back; takes @node off the list.  0 once the device can no
+ *	longer reach any storage.
+ *
+ * The callbacks run under the owner's op_mutex.
  */
 struct lpar_dma_user {
 	struct list_head node;
 	const char *name;
+	struct device *dev;
 	int (*quiesce)(struct lpar_dma_user *u, unsigned int timeout_ms);
 	int (*sale)(struct lpar_dma_user *u, phys_addr_t new_origin);
 	void (*resume)(struct lpar_dma_user *u);
+	int (*fence)(struct lpar_dma_user *u);
 };
 
 /**
@@ -347,6 +357,7 @@ void lpar_storage_put(struct lpar_partition *p);
 bool lpar_part_owns(const struct lpar_partition *p, phys_addr_t start, u64 size);
 unsigned int lpar_part_ranges(const struct lpar_partition *p,
 			      struct lpar_range r[2]);
+void lpar_move_release(struct lpar_partition *p);
 long lpar_relocate_ioctl(unsigned int cmd, unsigned long arg);
 int lpar_mvstor_store(struct lpar_partition *p, phys_addr_t origin);
 int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,

@@ -22,6 +22,7 @@
 #include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/iommu.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -60,11 +61,21 @@ MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two, 4..204
 
 /*
  * Fault injection for the selftests: bit 0 fails SALE after the copy (the
- * move must be undone), bit 1 reports a device that does not quiesce.
+ * move must be undone), bit 1 reports a device that does not quiesce,
+ * bit 2 makes every quiesce take LPAR_FI_SLOW_MS longer (a slow device:
+ * the window in which other commands race a move), bit 3 waits as long
+ * before the DMA check after SALE (the window in which the old frames
+ * must stay out of the pool).
  */
 static unsigned int fault_inject;
 module_param_cb(fault_inject, &lpar_param_ops_uint, &fault_inject, 0644);
-MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device");
+MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device, 4 = slow quiesce, 8 = slow DMA check");
+
+#define LPAR_FI_SALE		BIT(0)
+#define LPAR_FI_BUSY		BIT(1)
+#define LPAR_FI_SLOW_QUIESCE	BIT(2)
+#define LPAR_FI_SLOW_CHECK	BIT(3)
+#define LPAR_FI_SLOW_MS		200
 
 #define LPAR_QUIESCE_DEFAULT_MS	10000
 #define LPAR_ACK_DEFAULT_MS	10000
@@ -225,9 +236,20 @@ unsigned int lpar_part_ranges(const struct lpar_partition *p,
 	r[0].ext = p->ext;
 	if (!p->mv)
 		return 1;
-	r[1].start = p->mv->dst;
+	/*
+	 * The move's other end: its target, or, while a failed move is
+	 * undone (the move back ends at the origin), where the data comes
+	 * back from.  Held from the check that claimed it to the end of the
+	 * move, so no one else can be given it meanwhile.
+	 */
+	if (p->mv->dst != p->origin) {
+		r[1].start = p->mv->dst;
+		r[1].ext = p->mv->dst_ext;
+	} else {
+		r[1].start = p->mv->src;
+		r[1].ext = p->mv->src_ext;
+	}
 	r[1].size = p->mv->size;
-	r[1].ext = p->mv->dst_ext;
 	return 2;
 }
 
@@ -239,6 +261,8 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 	int ret = 0;
 
 	lockdep_assert_held(&p->op_mutex);
+	if (fault_inject & LPAR_FI_SLOW_QUIESCE)
+		msleep(LPAR_FI_SLOW_MS);
 	list_for_each_entry(u, &p->dma_users, node) {
 		int r = u->quiesce(u, timeout_ms);
 
@@ -255,7 +279,7 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 			break;
 		}
 	}
-	if (!ret && (fault_inject & 2)) {
+	if (!ret && (fault_inject & LPAR_FI_BUSY)) {
 		strscpy(busy, "fault-inject", sizeof(busy));
 		ret = -EBUSY;
 	}
@@ -288,8 +312,88 @@ static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
 			break;
 		}
 	}
-	if (!ret && (fault_inject & 1) && origin != p->origin) {
+	if (!ret && (fault_inject & LPAR_FI_SALE) && origin != p->origin) {
 		lpar_set_reason(p, "%s", "SALE failed (fault injection)");
+		ret = -EIO;
+	}
+	return ret;
+}
+
+/*
+ * The runner maps the storage for its devices with IOVA = guest-physical
+ * address, leaving out the x86 interrupt and MMIO hole below 4 GiB
+ * (tools/runner/vfio.c); an IOVA in the hole may be unmapped.
+ */
+#define LPAR_DMA_HOLE_START	0xfec00000ULL
+#define LPAR_DMA_HOLE_END	0x100000000ULL
+
+/*
+ * Read back through @u's IOMMU domain where every IOVA of @p's storage
+ * goes: it must be the frame at @base.  Every page, not a sample: the
+ * runner's mappings are made from a VM_PFNMAP mapping that the fault
+ * handler fills page by page, so a single stale 4 KiB page is as
+ * possible as a stale range, and a sample every 2 MiB would miss it.  A
+ * lookup is a walk of the IOMMU page table: 16384 of them for 64 MiB
+ * take a few milliseconds, under the quiesce the devices are in anyway.
+ * Return: 0, or -EIO with @why naming the first IOVA that goes elsewhere.
+ */
+static int dma_check(struct lpar_partition *p, struct lpar_dma_user *u,
+		     phys_addr_t base, char *why, size_t len)
+{
+	struct iommu_domain *dom;
+	u64 gpa;
+
+	lockdep_assert_held(&p->op_mutex);
+	dom = iommu_get_domain_for_dev(u->dev);
+	if (!dom) {
+		snprintf(why, len, "%s has no IOMMU domain to check", u->name);
+		return -EIO;
+	}
+	for (gpa = 0; gpa < p->size; gpa += PAGE_SIZE) {
+		phys_addr_t pa = iommu_iova_to_phys(dom, gpa);
+
+		if (pa == base + gpa)
+			continue;
+		if (!pa && gpa >= LPAR_DMA_HOLE_START && gpa < LPAR_DMA_HOLE_END)
+			continue;
+		snprintf(why, len, "IOVA %#llx of %s goes to %#llx, not %#llx",
+			 gpa, u->name, (u64)pa, (u64)(base + gpa));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The DMA gatekeeper, after SALE.  SALE is the runner's (its VFIO
+ * container holds the mappings), and isolation must not depend on the
+ * runner doing it: check every device's mappings against the storage at
+ * @base.  A device that fails is fenced (bus mastering off, taken back,
+ * reset) and its partition failed with the reason.  The caller keeps the
+ * frames the storage left out of the pool until this returns; if a device
+ * could not be fenced, *@held says to keep them until deact.
+ * Return: 0 when every device was verified, -EIO when one was fenced.
+ */
+static int dma_gate(struct lpar_partition *p, phys_addr_t base, bool *held)
+{
+	struct lpar_dma_user *u, *n;
+	char why[LPAR_REASON_LEN];
+	int ret = 0;
+
+	lockdep_assert_held(&p->op_mutex);
+	*held = false;
+	if (list_empty(&p->dma_users))
+		return 0;
+	if (fault_inject & LPAR_FI_SLOW_CHECK)
+		msleep(LPAR_FI_SLOW_MS);
+	list_for_each_entry_safe(u, n, &p->dma_users, node) {
+		if (!dma_check(p, u, base, why, sizeof(why)))
+			continue;
+		mutex_lock(&lpar_mutex);
+		lpar_fail(p, "DMA not re-pointed after the move (SALE): %s; slot fenced",
+			  why);
+		mutex_unlock(&lpar_mutex);
+		if (u->fence(u))
+			*held = true;
 		ret = -EIO;
 	}
 	return ret;
@@ -322,6 +426,25 @@ static void move_free(struct lpar_move *mv)
 	if (mv)
 		bitmap_free(mv->moved);
 	kfree(mv);
+}
+
+/**
+ * lpar_move_release() - forget a move left installed as storage goes.
+ * @p: a partition releasing its storage.
+ *
+ * A move whose device could not be fenced stays installed, so that both
+ * its ranges stay out of the pool; they go back with the partition's
+ * storage (deact, after its slots were taken back).  The range the data
+ * was copied to is marked dirty and is zeroed before anyone gets it.
+ *
+ * Context: lpar_mutex and @p->mv_sem (for writing) held.
+ */
+void lpar_move_release(struct lpar_partition *p)
+{
+	lockdep_assert_held(&lpar_mutex);
+	lockdep_assert_held_write(&p->mv_sem);
+	move_free(p->mv);
+	p->mv = NULL;
 }
 
 static void set_busy(struct lpar_partition *p, u64 lo, u64 hi)
@@ -386,10 +509,16 @@ static void move_copy(struct lpar_partition *p, struct lpar_move *mv,
 	}
 }
 
-/* Install @mv as the partition's move in flight (or clear it). */
-static void move_install(struct lpar_partition *p, struct lpar_move *mv)
+/*
+ * Make @mv the partition's move in flight (or clear it).  From here on
+ * the pool counts @mv's target as the partition's (lpar_part_ranges()).
+ * Before any chunk is marked moved, lpar_frame() finds every byte at
+ * the old origin, so the fault path is unchanged by an installed move
+ * that has not started copying.
+ */
+static void move_set(struct lpar_partition *p, struct lpar_move *mv)
 {
-	mutex_lock(&lpar_mutex);
+	lockdep_assert_held(&lpar_mutex);
 	down_write(&p->mv_sem);
 	p->mv = mv;
 	up_write(&p->mv_sem);
@@ -397,7 +526,20 @@ static void move_install(struct lpar_partition *p, struct lpar_move *mv)
 	p->mv_done = 0;
 	p->mv_total = mv ? mv->size : 0;
 	spin_unlock(&p->lock);
+}
+
+static void move_install(struct lpar_partition *p, struct lpar_move *mv)
+{
+	mutex_lock(&lpar_mutex);
+	move_set(p, mv);
 	mutex_unlock(&lpar_mutex);
+}
+
+/* A reserved move that will not run: its target goes back to the pool. */
+static void move_drop(struct lpar_partition *p, struct lpar_move *mv)
+{
+	move_install(p, NULL);
+	move_free(mv);
 }
 
 /*
@@ -428,63 +570,17 @@ static u64 chunk_bytes(u64 want)
 	return c;
 }
 
-/* The whole MVSTOR of one partition; the caller validated it. */
-static int move_run(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
-		    u32 quiesce_ms, struct lpar_move_result *res)
+/*
+ * A move left installed because a device could not be fenced: its
+ * storage is held as it is until deact.  lpar_mutex held.
+ */
+static bool held_check(struct lpar_partition *p)
 {
-	struct lpar_move *mv, *back;
-	ktime_t t0 = ktime_get();
-	int ret;
-
-	lockdep_assert_held(&p->op_mutex);
-	res->old_origin = p->origin;
-	res->new_origin = p->origin;
-	ret = dma_quiesce(p, quiesce_ms);
-	if (ret)
-		goto out;
-	ret = -ENOMEM;
-	mv = move_alloc(p, dst, chunk);
-	if (!mv)
-		goto out_resume;
-	move_install(p, mv);
-	lpar_pool_mark_dirty(mv->dst_ext, dst, mv->size);
-	move_copy(p, mv, res);
-	ret = dma_sale(p, dst);
-	if (!ret) {
-		move_finish(p, mv);
-		move_free(mv);
-		res->new_origin = dst;
-		lpar_clear_reason(p);
-		goto out_resume;
-	}
-	/* SALE failed: move back, so the partition ends where it was. */
-	back = move_alloc(p, mv->src, chunk);
-	if (back) {
-		struct lpar_move_result undo = {};
-
-		back->src = mv->dst;
-		back->src_ext = mv->dst_ext;
-		move_install(p, back);
-		move_free(mv);
-		move_copy(p, back, &undo);
-		move_finish(p, back);
-		move_free(back);
-		dma_sale(p, p->origin);
-	} else {
-		/* Cannot undo: stay at the new place rather than lose data. */
-		move_finish(p, mv);
-		move_free(mv);
-		res->new_origin = dst;
-	}
-out_resume:
-	dma_resume(p);
-out:
-	res->time_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
-	res->result = ret;
-	spin_lock(&p->lock);
-	p->mv_last = *res;
-	spin_unlock(&p->lock);
-	return ret;
+	lockdep_assert_held(&lpar_mutex);
+	if (!p->mv)
+		return false;
+	lpar_set_reason(p, "storage held until deact: a device could not be fenced after a move");
+	return true;
 }
 
 /* Validate an MVSTOR target for @p; lpar_mutex held. */
@@ -512,6 +608,111 @@ static int mvstor_check(struct lpar_partition *p, phys_addr_t dst, u64 size)
 	return 0;
 }
 
+/*
+ * Claim @dst for a move of @p: check it and install the move in one
+ * lpar_mutex section, before anything sleeps.  Checking, dropping the
+ * lock for the quiesce (up to seconds) and claiming afterwards would let
+ * an act, a move or a grow of another partition be given the same
+ * frames in between.  Release with move_drop() if the move does not run.
+ */
+static int move_reserve(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
+			struct lpar_move **mvp)
+{
+	struct lpar_move *mv;
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	lockdep_assert_held(&lpar_mutex);
+	if (held_check(p))
+		return -EBUSY;
+	ret = mvstor_check(p, dst, p->size);
+	if (ret)
+		return ret;
+	mv = move_alloc(p, dst, chunk);
+	if (!mv) {
+		lpar_set_reason(p, "no memory for the move's bookkeeping");
+		return -ENOMEM;
+	}
+	move_set(p, mv);
+	*mvp = mv;
+	return 0;
+}
+
+/*
+ * @mv is copied and SALE answered: switch to the new frames once the
+ * gatekeeper has verified (or fenced) every device.  Until then the old
+ * frames stay the partition's (@mv installed); if a device could not be
+ * fenced, they stay so until deact (lpar_move_release()).
+ * Return: 0, or -EIO when a device was fenced (the partition failed).
+ */
+static int move_settle(struct lpar_partition *p, struct lpar_move *mv)
+{
+	bool held;
+	int ret = dma_gate(p, mv->dst, &held);
+
+	if (held)
+		return ret;
+	move_finish(p, mv);
+	move_free(mv);
+	return ret;
+}
+
+/* The whole MVSTOR of one partition to the target @mv reserved. */
+static int move_run(struct lpar_partition *p, struct lpar_move *mv,
+		    u32 quiesce_ms, struct lpar_move_result *res)
+{
+	phys_addr_t dst = mv->dst;
+	u64 chunk = mv->chunk;
+	struct lpar_move *back;
+	ktime_t t0 = ktime_get();
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	res->old_origin = p->origin;
+	res->new_origin = p->origin;
+	ret = dma_quiesce(p, quiesce_ms);
+	if (ret) {
+		move_drop(p, mv);
+		goto out;
+	}
+	lpar_pool_mark_dirty(mv->dst_ext, dst, mv->size);
+	move_copy(p, mv, res);
+	ret = dma_sale(p, dst);
+	if (!ret) {
+		ret = move_settle(p, mv);
+		res->new_origin = dst;
+		if (!ret)
+			lpar_clear_reason(p);
+		dma_resume(p);
+		goto out;
+	}
+	/* SALE failed: move back, so the partition ends where it was. */
+	back = move_alloc(p, mv->src, chunk);
+	if (back) {
+		struct lpar_move_result undo = {};
+
+		back->src = mv->dst;
+		back->src_ext = mv->dst_ext;
+		move_install(p, back);
+		move_free(mv);
+		move_copy(p, back, &undo);
+		dma_sale(p, back->dst);
+		move_settle(p, back);
+	} else {
+		/* Cannot undo: stay at the new place rather than lose data. */
+		move_settle(p, mv);
+		res->new_origin = dst;
+	}
+	dma_resume(p);
+out:
+	res->time_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	res->result = ret;
+	spin_lock(&p->lock);
+	p->mv_last = *res;
+	spin_unlock(&p->lock);
+	return ret;
+}
+
 static bool has_storage_state(struct lpar_partition *p)
 {
 	return p->state == LPAR_STATE_OPERATING ||
@@ -522,6 +723,7 @@ static bool has_storage_state(struct lpar_partition *p)
 static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 		     u32 quiesce_ms, struct lpar_move_result *res)
 {
+	struct lpar_move *mv;
 	int ret;
 
 	lockdep_assert_held(&p->op_mutex);
@@ -551,16 +753,33 @@ static int do_mvstor(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
 		mutex_unlock(&lpar_mutex);
 		return -EINVAL;
 	}
-	ret = mvstor_check(p, dst, p->size);
+	if (dst == p->origin) {
+		ret = mvstor_check(p, dst, p->size);
+		mutex_unlock(&lpar_mutex);
+		res->old_origin = dst;
+		res->new_origin = dst;
+		return ret;
+	}
+	ret = move_reserve(p, dst, chunk, &mv);
 	mutex_unlock(&lpar_mutex);
 	if (ret)
 		return ret;
-	if (dst == p->origin) {
-		res->old_origin = dst;
-		res->new_origin = dst;
-		return 0;
-	}
-	return move_run(p, dst, chunk, quiesce_ms, res);
+	return move_run(p, mv, quiesce_ms, res);
+}
+
+/* MVSTOR as one step of a longer command: claim, then run. */
+static int move_to(struct lpar_partition *p, phys_addr_t dst, u64 chunk,
+		   struct lpar_move_result *res)
+{
+	struct lpar_move *mv;
+	int ret;
+
+	mutex_lock(&lpar_mutex);
+	ret = move_reserve(p, dst, chunk, &mv);
+	mutex_unlock(&lpar_mutex);
+	if (ret)
+		return ret;
+	return move_run(p, mv, LPAR_QUIESCE_DEFAULT_MS, res);
 }
 
 /* Exchange of two equal-sized partitions: swap chunk by chunk. */
@@ -571,6 +790,7 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 	struct lpar_move *ma, *mb;
 	ktime_t t0 = ktime_get();
 	unsigned long c;
+	bool held;
 	void *tmp;
 	int ret;
 
@@ -637,12 +857,20 @@ static int swap_run(struct lpar_partition *a, struct lpar_partition *b,
 	if (b->def.flags & LPAR_DEF_ORIGIN)
 		b->def.origin = b->origin;
 	mutex_unlock(&lpar_mutex);
-	/* Equal sizes, non-overlapping: SALE cannot need an undo copy here. */
+	/*
+	 * Equal sizes, non-overlapping: no undo copy.  The frames are
+	 * already each other's, so nothing can be held back here; but no
+	 * device resumes before the gatekeeper has checked it, and one still
+	 * pointing at its old frames (the other partition's now) is fenced,
+	 * its partition failed.  A SALE that failed but left the mappings
+	 * right is no failure of the exchange.
+	 */
 	dma_sale(a, a->origin);
+	ret = dma_gate(a, a->origin, &held);
 	dma_sale(b, b->origin);
+	ret = dma_gate(b, b->origin, &held) ?: ret;
 	ra->new_origin = a->origin;
 	rb->new_origin = b->origin;
-	ret = 0;
 out_free:
 	move_free(ma);
 	move_free(mb);
@@ -675,27 +903,36 @@ static int rotate_run(struct lpar_partition *lo, struct lpar_partition *hi,
 {
 	phys_addr_t base = lo->origin, tmp;
 	struct lpar_move_result r;
+	struct lpar_move *mv;
 	int ret;
 
+	/*
+	 * Each step claims its target when it checks it (move_reserve()):
+	 * the range a step vacates is free meanwhile, and a step whose
+	 * target someone else took fails (and the earlier ones are undone)
+	 * instead of copying over that partition.
+	 */
 	mutex_lock(&lpar_mutex);
 	ret = lpar_pool_place(lo->size, &tmp);
-	mutex_unlock(&lpar_mutex);
-	if (ret) {
+	if (ret)
 		lpar_set_reason(lo, "exchange needs a free range of %llu MiB", lo->size >> 20);
-		return ret;
-	}
-	ret = move_run(lo, tmp, chunk, LPAR_QUIESCE_DEFAULT_MS, rlo);
+	else
+		ret = move_reserve(lo, tmp, chunk, &mv);
+	mutex_unlock(&lpar_mutex);
 	if (ret)
 		return ret;
-	ret = move_run(hi, base, chunk, LPAR_QUIESCE_DEFAULT_MS, rhi);
+	ret = move_run(lo, mv, LPAR_QUIESCE_DEFAULT_MS, rlo);
+	if (ret)
+		return ret;
+	ret = move_to(hi, base, chunk, rhi);
 	if (ret) {
-		move_run(lo, base, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+		move_to(lo, base, chunk, &r);
 		return ret;
 	}
-	ret = move_run(lo, base + hi->size, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+	ret = move_to(lo, base + hi->size, chunk, &r);
 	if (ret) {
-		move_run(hi, base + lo->size, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
-		move_run(lo, base, chunk, LPAR_QUIESCE_DEFAULT_MS, &r);
+		move_to(hi, base + lo->size, chunk, &r);
+		move_to(lo, base, chunk, &r);
 		return ret;
 	}
 	rlo->bytes += r.bytes;
@@ -719,6 +956,14 @@ static int do_exchange(struct lpar_partition *a, struct lpar_partition *b,
 	if (!has_storage_state(a) || !has_storage_state(b)) {
 		lpar_set_reason(a, "exchange needs two partitions that own storage");
 		ret = -EINVAL;
+	} else if (held_check(a) || held_check(b)) {
+		if (b->mv) {
+			char why[LPAR_REASON_LEN];
+
+			lpar_get_reason(b, why, sizeof(why));
+			lpar_set_reason(a, "%s", why);
+		}
+		ret = -EBUSY;
 	} else if (a->size != b->size &&
 		   a->origin + a->size != b->origin &&
 		   b->origin + b->size != a->origin) {
@@ -800,14 +1045,20 @@ int lpar_runner_sync(struct lpar_partition *p, u32 order, u64 size)
 	return ret;
 }
 
-/* Change the size the fault path and the pool see. */
-static void set_size(struct lpar_partition *p, u64 size)
+/* Change the size the fault path and the pool see; lpar_mutex held. */
+static void set_size_locked(struct lpar_partition *p, u64 size)
 {
-	mutex_lock(&lpar_mutex);
+	lockdep_assert_held(&lpar_mutex);
 	down_write(&p->mv_sem);
 	p->size = size;
 	up_write(&p->mv_sem);
 	p->def.size = size;
+}
+
+static void set_size(struct lpar_partition *p, u64 size)
+{
+	mutex_lock(&lpar_mutex);
+	set_size_locked(p, size);
 	mutex_unlock(&lpar_mutex);
 }
 
@@ -857,6 +1108,10 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 		ret = 0;
 		goto out_unlock;
 	}
+	if (held_check(p)) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
 	if (!has_storage_state(p) || p->state == LPAR_STATE_STOPPED) {
 		lpar_set_reason(p, "cannot resize: partition is %s%s",
 				lpar_state_name(p->state),
@@ -880,14 +1135,19 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 					q->def.id, q->def.name);
 			goto out_unlock;
 		}
+		/*
+		 * Own it in the section that checked it: the scrub and the
+		 * runner's ACK below sleep, and the range must not be given
+		 * to anyone else meanwhile.
+		 */
+		set_size_locked(p, size);
 	}
 	mutex_unlock(&lpar_mutex);
 	if (size == old)
 		return 0;
 
 	if (size > old) {
-		/* Own it, zero it, map it, then tell the guest. */
-		set_size(p, size);
+		/* Owned: zero it, map it, then tell the guest. */
 		lpar_pool_scrub(p->ext, p->origin + old, size - old, true);
 		lpar_pool_mark_dirty(p->ext, p->origin + old, size - old);
 		ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);

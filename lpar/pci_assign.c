@@ -298,15 +298,51 @@ static void dma_resume(struct lpar_dma_user *u)
 	dma_order(u, LPAR_ORDER_DMA_RESUME, pci_order_timeout_ms);
 }
 
+static void dma_unregister(struct lpar_pci_slot *s, struct lpar_partition *p);
+
+/*
+ * The gatekeeper (mm_relocate.c) found the device's IOMMU mappings going
+ * outside the partition's storage after a move: the runner did not do
+ * SALE, whatever it answered.  Stop the device without asking it: bus
+ * mastering off at once, then what enable 0 does -- the slot disabled,
+ * the device taken back from the runner (which is killed if it keeps
+ * it: the partition is failed anyway) and reset.
+ */
+static int dma_fence(struct lpar_dma_user *u)
+{
+	struct lpar_pci_slot *s = container_of(u, struct lpar_pci_slot, dma);
+	struct lpar_partition *p = s->owner;
+	int ret;
+
+	lockdep_assert_held(&p->op_mutex);
+	pci_clear_master(s->pdev);
+	mutex_lock(&slot_mutex);
+	s->enable = false;
+	s->state = LPAR_SLOT_DISABLED;
+	mutex_unlock(&slot_mutex);
+	dma_unregister(s, p);
+	lpar_gpe_slot_gone(p, s->nr);
+	ret = slot_take_back(s, p);
+	if (ret)
+		pr_err("partition %u (%s): slot %u (%s) could not be fenced (%d): its old storage stays out of the pool\n",
+		       p->def.id, p->def.name, s->nr, s->bdf, ret);
+	else
+		pr_warn("partition %u (%s): slot %u (%s) fenced: disabled, taken back and reset\n",
+			p->def.id, p->def.name, s->nr, s->bdf);
+	return ret;
+}
+
 static void dma_register(struct lpar_pci_slot *s, struct lpar_partition *p)
 {
 	lockdep_assert_held(&p->op_mutex);
 	if (s->dma_on)
 		return;
 	s->dma.name = s->bdf;
+	s->dma.dev = &s->pdev->dev;
 	s->dma.quiesce = dma_quiesce;
 	s->dma.sale = dma_sale;
 	s->dma.resume = dma_resume;
+	s->dma.fence = dma_fence;
 	list_add_tail(&s->dma.node, &p->dma_users);
 	s->dma_on = true;
 }

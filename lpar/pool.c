@@ -21,7 +21,6 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -601,19 +600,45 @@ void *lpar_storage_va(struct lpar_partition *p, u64 gpa)
 }
 
 struct map_arg {
-	struct lpar_partition *owned[LPAR_MAX_PARTITIONS];
+	struct lpar_range r[2 * LPAR_MAX_PARTITIONS];
+	struct lpar_partition *owner[2 * LPAR_MAX_PARTITIONS];
 	unsigned int nr;
 	char *buf;
 	ssize_t len;
 	unsigned int more;	/* ranges left out: no room */
 };
 
-static int cmp_origin(const void *a, const void *b)
+static int cmp_start(const void *a, const void *b)
 {
-	const struct lpar_partition *pa = *(struct lpar_partition * const *)a;
-	const struct lpar_partition *pb = *(struct lpar_partition * const *)b;
+	const struct lpar_range *ra = a, *rb = b;
 
-	return pa->origin < pb->origin ? -1 : pa->origin > pb->origin;
+	return ra->start < rb->start ? -1 : ra->start > rb->start;
+}
+
+/*
+ * What a partition holds, as the map shows it: its storage and, during a
+ * move, the move's other end (reserved from the moment the move was
+ * checked); one line when the two overlap.
+ */
+static void map_add(struct map_arg *ma, struct lpar_partition *p)
+{
+	struct lpar_range r[2];
+	unsigned int n = lpar_part_ranges(p, r);
+
+	if (n == 2 && r[0].ext == r[1].ext && r[1].start < r[0].start + r[0].size &&
+	    r[0].start < r[1].start + r[1].size) {
+		phys_addr_t lo = min(r[0].start, r[1].start);
+		phys_addr_t hi = max(r[0].start + r[0].size,
+				     r[1].start + r[1].size);
+
+		r[0].start = lo;
+		r[0].size = hi - lo;
+		n = 1;
+	}
+	while (n--) {
+		ma->r[ma->nr] = r[n];
+		ma->owner[ma->nr++] = p;
+	}
 }
 
 /*
@@ -654,7 +679,7 @@ static __printf(2, 3) void map_line(struct map_arg *ma, const char *fmt, ...)
 ssize_t lpar_pool_map_show(char *buf)
 {
 	struct map_arg *ma;
-	unsigned int i, j;
+	unsigned int i, j, k;
 	ssize_t len;
 
 	ma = kzalloc(sizeof(*ma), GFP_KERNEL);
@@ -663,25 +688,31 @@ ssize_t lpar_pool_map_show(char *buf)
 	ma->buf = buf;
 	mutex_lock(&lpar_mutex);
 	for (i = 0; i < LPAR_MAX_PARTITIONS; i++)
-		if (lpar_parts[i] && lpar_parts[i]->has_storage)
-			ma->owned[ma->nr++] = lpar_parts[i];
-	sort(ma->owned, ma->nr, sizeof(ma->owned[0]), cmp_origin, NULL);
+		if (lpar_parts[i])
+			map_add(ma, lpar_parts[i]);
+	/* Sort by start, keeping each range with its owner. */
+	for (i = 1; i < ma->nr; i++)
+		for (j = i; j > 0 && cmp_start(&ma->r[j - 1], &ma->r[j]) > 0; j--) {
+			swap(ma->r[j - 1], ma->r[j]);
+			swap(ma->owner[j - 1], ma->owner[j]);
+		}
 	for (i = 0; i < lpar_pool.nr_ext; i++) {
 		struct lpar_pool_extent *ext = &lpar_pool.ext[i];
 		phys_addr_t pos = ext->start, end = ext->start + ext->size;
 
-		for (j = 0; j < ma->nr && pos < end; j++) {
-			struct lpar_partition *p = ma->owned[j];
+		for (k = 0; k < ma->nr && pos < end; k++) {
+			struct lpar_range *r = &ma->r[k];
+			struct lpar_partition *p = ma->owner[k];
 
-			if (p->ext != ext)
+			if (r->ext != ext)
 				continue;
-			if (p->origin > pos)
+			if (r->start > pos)
 				map_line(ma, "%#llx-%#llx free\n", (u64)pos,
-					 (u64)p->origin - 1);
-			map_line(ma, "%#llx-%#llx %u %s\n", (u64)p->origin,
-				 (u64)(p->origin + p->size - 1), p->def.id,
+					 (u64)r->start - 1);
+			map_line(ma, "%#llx-%#llx %u %s\n", (u64)r->start,
+				 (u64)(r->start + r->size - 1), p->def.id,
 				 p->def.name);
-			pos = p->origin + p->size;
+			pos = r->start + r->size;
 		}
 		if (pos < end)
 			map_line(ma, "%#llx-%#llx free\n", (u64)pos,

@@ -67,6 +67,41 @@ static const struct kernel_param_ops runner_param_ops = {
 module_param_cb(runner, &runner_param_ops, NULL, 0644);
 MODULE_PARM_DESC(runner, "Absolute path of the LIP runner the module starts at act");
 
+/*
+ * Test only: a fault the runners started from now on simulate, passed in
+ * their environment as LPAR_RUNNER_FAULT.  "sale-skip": acknowledge
+ * LPAR_ORDER_DMA_SALE without re-mapping, as a buggy or hostile runner
+ * could (the gatekeeper in mm_relocate.c must catch it).  Nothing the
+ * module relies on is weakened: a runner is untrusted either way, and
+ * only root (who chooses the runner binary) may set it.
+ */
+static char runner_fault[16];
+
+static int runner_fault_set(const char *val, const struct kernel_param *kp)
+{
+	char v[sizeof(runner_fault)], *t;
+
+	strscpy(v, val, sizeof(v));
+	t = strim(v);
+	if (t[0] && strcmp(t, "sale-skip"))
+		return -EINVAL;
+	strscpy(runner_fault, t, sizeof(runner_fault));
+	return 0;
+}
+
+static int runner_fault_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", runner_fault);
+}
+
+static const struct kernel_param_ops runner_fault_ops = {
+	.set = runner_fault_set,
+	.get = runner_fault_get,
+};
+
+module_param_cb(runner_fault, &runner_fault_ops, NULL, 0600);
+MODULE_PARM_DESC(runner_fault, "Test only: fault the runners started from now on simulate (\"sale-skip\" or empty)");
+
 /* In the new process, before exec: remember it, so act sees it die. */
 static int runner_umh_init(struct subprocess_info *info, struct cred *new)
 {
@@ -118,26 +153,31 @@ int lpar_runner_start(struct lpar_partition *p)
 {
 	struct subprocess_info *info;
 	char **argv, **envp;
+	bool fault;
 	int ret;
 
 	lockdep_assert_held(&p->op_mutex);
-	/* argv[0..4], NULL, then envp[0..1], NULL */
-	argv = kcalloc(9, sizeof(*argv), GFP_KERNEL);
+	/* argv[0..4], NULL, then envp[0..2], NULL */
+	argv = kcalloc(10, sizeof(*argv), GFP_KERNEL);
 	if (!argv)
 		return -ENOMEM;
 	envp = argv + 6;
 	envp[0] = "HOME=/";
 	envp[1] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-	/* A copy: the parameter may be rewritten while the runner starts. */
+	/* Copies: the parameters may be rewritten while the runner starts. */
 	kernel_param_lock(THIS_MODULE);
 	argv[0] = kstrdup(runner_path, GFP_KERNEL);
+	fault = runner_fault[0];
+	if (fault)
+		envp[2] = kasprintf(GFP_KERNEL, "LPAR_RUNNER_FAULT=%s",
+				    runner_fault);
 	kernel_param_unlock(THIS_MODULE);
 	argv[1] = "--id";
 	argv[2] = kasprintf(GFP_KERNEL, "%u", p->def.id);
 	argv[3] = "--token";
 	argv[4] = kasprintf(GFP_KERNEL, "%llx", p->token);
 	ret = -ENOMEM;
-	if (!argv[0] || !argv[2] || !argv[4])
+	if (!argv[0] || !argv[2] || !argv[4] || (fault && !envp[2]))
 		goto out;
 	info = call_usermodehelper_setup(argv[0], argv, envp, GFP_KERNEL,
 					 runner_umh_init, NULL, p);
@@ -152,6 +192,7 @@ out:
 	kfree(argv[0]);
 	kfree(argv[2]);
 	kfree(argv[4]);
+	kfree(envp[2]);
 	kfree(argv);
 	return ret;
 }

@@ -483,3 +483,186 @@ TEST_F_TIMEOUT(mv, deactivated_origin_moves, 900)
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
 	ASSERT_EQ(b + 32 * MiB, st.origin);
 }
+
+/*
+ * Issue 9, item 2: the target of a move is claimed when it is checked.
+ * Three commands race for one free range T while every quiesce takes
+ * LPAR_FI_SLOW_MS (fault_inject 4), the window in which the target used
+ * to be checked but not yet claimed: MVSTOR of A to T, act of B (defined
+ * at T) and MVSTOR of C to T.  Exactly one may win; the pool map never
+ * shows two owners of a frame and no guest ever reports FAIL.  Bounded
+ * by time, not by rounds (TCG is slow).
+ */
+#define RACE_SIZE	(4 * MiB)
+#define RACE_SECS	45
+#define RACE_MAX_ROUNDS	400
+
+enum { RACE_MOVE, RACE_ACT };
+
+struct racer {
+	int fd;
+	int kind;
+	unsigned int id;
+	unsigned long long origin;
+	unsigned int delay_us;
+	int ret;
+};
+
+static void *racer_fn(void *arg)
+{
+	struct racer *r = arg;
+	struct lpar_mvstor m;
+
+	usleep(r->delay_us);
+	if (r->kind == RACE_ACT)
+		r->ret = lpar_act(r->fd, r->id);
+	else
+		r->ret = mvstor(r->fd, r->id, r->origin, 0, &m);
+	return NULL;
+}
+
+/* Two owned ranges of the sysfs pool map that overlap: 1 and why. */
+static int map_overlap(char *why, size_t len)
+{
+	unsigned long long s[64], e[64], a, z;
+	char buf[8192], who[64], *line, *save;
+	unsigned int n = 0, i;
+
+	if (sysfs_read("pool/map", buf, sizeof(buf)))
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%llx-%llx %63s", &a, &z, who) != 3 ||
+		    !strcmp(who, "free"))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (a <= e[i] && s[i] <= z) {
+				snprintf(why, len, "%#llx-%#llx and %#llx-%#llx both owned",
+					 s[i], e[i], a, z);
+				return 1;
+			}
+		}
+		if (n < ARRAY_SIZE(s)) {
+			s[n] = a;
+			e[n++] = z;
+		}
+	}
+	return 0;
+}
+
+static int race_guest_ok(int fd, unsigned int id, char *why, size_t len)
+{
+	struct lpar_status st;
+
+	if (lpar_status(fd, id, &st))
+		return 1;
+	if (st.report_code == LPAR_REPORT_FAIL ||
+	    st.state == LPAR_STATE_FAILED) {
+		snprintf(why, len, "partition %u: %s, report %u value %#llx (%s)",
+			 id, lpar_state_name(st.state), st.report_code,
+			 (unsigned long long)st.report_value, st.reason);
+		return 0;
+	}
+	return 1;
+}
+
+TEST_F_TIMEOUT(mv, race_for_move_target, 300)
+{
+	unsigned long long b = self->base, home_a = b + 16 * MiB;
+	unsigned long long home_c = b + 32 * MiB, t = b + 64 * MiB;
+	unsigned int rounds = 0, wins[3] = { 0 }, i;
+	struct lpar_status sa, sb, sc;
+	struct lpar_def d;
+	char why[256];
+	__u64 end;
+
+	ASSERT_OK(start_mover(self->fd, 1, "racer-a", home_a, RACE_SIZE));
+	ASSERT_OK(start_mover(self->fd, 3, "racer-c", home_c, RACE_SIZE));
+	lpar_def_init(&d, 2, "racer-b", RACE_SIZE, 1, "pattern");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = t;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	set_fault_inject("4");
+	srand(getpid());
+	end = now_ms() + RACE_SECS * 1000;
+	while (now_ms() < end && rounds < RACE_MAX_ROUNDS) {
+		struct racer r[3] = {
+			{ .fd = self->fd, .kind = RACE_MOVE, .id = 1, .origin = t },
+			{ .fd = self->fd, .kind = RACE_ACT, .id = 2 },
+			{ .fd = self->fd, .kind = RACE_MOVE, .id = 3, .origin = t },
+		};
+		pthread_t th[3];
+		unsigned int won = 0;
+		bool a_at_t, b_on, c_at_t;
+
+		/* One starts, the others come within the quiesce window. */
+		for (i = 0; i < 3; i++)
+			r[i].delay_us = i == rounds % 3 ? 0 :
+					10000 + rand() % 70000;
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, racer_fn, &r[i]));
+		for (i = 0; i < 3; i++)
+			pthread_join(th[i], NULL);
+		ASSERT_EQ(0, map_overlap(why, sizeof(why)))
+			TH_LOG("round %u: pool map: %s", rounds, why);
+		ASSERT_OK(lpar_status(self->fd, 1, &sa));
+		ASSERT_OK(lpar_status(self->fd, 2, &sb));
+		ASSERT_OK(lpar_status(self->fd, 3, &sc));
+		a_at_t = sa.origin == t;
+		b_on = sb.state != LPAR_STATE_DEACTIVATED;
+		c_at_t = sc.origin == t;
+		won = a_at_t + b_on + c_at_t;
+		ASSERT_EQ(1, won)
+			TH_LOG("round %u: A %s at %#llx (%s), B %s (%s), C %s at %#llx (%s)",
+			       rounds, lpar_state_name(sa.state),
+			       (unsigned long long)sa.origin, errname(r[0].ret),
+			       lpar_state_name(sb.state), errname(r[1].ret),
+			       lpar_state_name(sc.state),
+			       (unsigned long long)sc.origin, errname(r[2].ret));
+		/* The losers were refused as the target is taken. */
+		for (i = 0; i < 3; i++) {
+			int ret = r[i].ret;
+
+			ASSERT_TRUE(!ret || ret == -EBUSY)
+				TH_LOG("round %u: racer %u: %s", rounds, i,
+				       errname(ret));
+		}
+		if (b_on)
+			ASSERT_EQ(0, lpar_wait_report(self->fd, 2,
+						      LPAR_REPORT_PROGRESS, 1,
+						      lpar_ms(T_REPORT_MS), NULL))
+				TH_LOG("round %u: B's guest", rounds);
+		ASSERT_TRUE(race_guest_ok(self->fd, 1, why, sizeof(why)))
+			TH_LOG("round %u: %s", rounds, why);
+		ASSERT_TRUE(race_guest_ok(self->fd, 2, why, sizeof(why)))
+			TH_LOG("round %u: %s", rounds, why);
+		ASSERT_TRUE(race_guest_ok(self->fd, 3, why, sizeof(why)))
+			TH_LOG("round %u: %s", rounds, why);
+		/* Put the winner back, without the slow quiesce. */
+		set_fault_inject("0");
+		if (a_at_t) {
+			struct lpar_mvstor m;
+
+			wins[0]++;
+			ASSERT_OK(mvstor(self->fd, 1, home_a, 0, &m));
+		}
+		if (b_on) {
+			wins[1]++;
+			ASSERT_OK(lpar_deact(self->fd, 2, LPAR_DEACT_FORCE, 0));
+		}
+		if (c_at_t) {
+			struct lpar_mvstor m;
+
+			wins[2]++;
+			ASSERT_OK(mvstor(self->fd, 3, home_c, 0, &m));
+		}
+		set_fault_inject("4");
+		rounds++;
+	}
+	set_fault_inject("0");
+	TH_LOG("%u rounds: A won %u, B %u, C %u", rounds, wins[0], wins[1],
+	       wins[2]);
+	ASSERT_LE(20, rounds);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	ASSERT_OK(two_more_rounds(self->fd, 3));
+}

@@ -557,6 +557,39 @@ static int runner_eventfds(int fd, unsigned int id)
 	}								\
 } while (0)
 
+/* Write a module parameter of lpar: 0 or -errno. */
+static int lpar_param(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	/* A write of 0 bytes would not reach the parameter: "" is "\n". */
+	if (write(fd, *val ? val : "\n", *val ? strlen(val) : 1) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Does the kernel log have a line with both @a and @b? */
+static int dmesg_has(const char *a, const char *b)
+{
+	char line[1024];
+	int found = 0;
+	FILE *f = popen("dmesg", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, a) && strstr(line, b))
+			found = 1;
+	pclose(f);
+	return found;
+}
+
 /* ---- fixture --------------------------------------------------------- */
 
 FIXTURE(pci) {
@@ -602,6 +635,8 @@ FIXTURE_TEARDOWN(pci)
 {
 	if (self->fd <= 0)
 		return;
+	lpar_param("runner_fault", "");
+	lpar_param("fault_inject", "0");
 	slots_cleanup(self->fd);
 	lpar_cleanup_all(self->fd);
 	close(self->fd);
@@ -928,6 +963,122 @@ static void mvstor_dma(struct __test_metadata *_metadata, int fd,
 TEST_F_TIMEOUT(pci, mvstor_during_dma, 900)
 {
 	mvstor_dma(_metadata, self->fd, self->edu, "PCIDMA");
+}
+
+/*
+ * Fenced: disabled (taken back, still A's), or already back in the pool
+ * (A's runner was killed, so its slots went back when it was gone).
+ */
+static bool slot_fenced(const struct lpar_slot *si)
+{
+	return si->state == LPAR_SLOT_DISABLED ||
+	       (si->state == LPAR_SLOT_FREE && si->owner == LPAR_SLOT_NO_OWNER);
+}
+
+struct bg_mv {
+	int fd;
+	unsigned int id;
+	unsigned long long origin;
+	int ret;
+	int done;		/* __atomic: read by the main thread */
+};
+
+static void *bg_mv_fn(void *arg)
+{
+	struct bg_mv *b = arg;
+	struct lpar_mvstor m = { .argsz = sizeof(m), .id = b->id,
+				 .origin = b->origin };
+
+	b->ret = ioctl(b->fd, LPAR_MVSTOR, &m) ? -errno : 0;
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Issue 9, item 3: the DMA gatekeeper does not trust the runner.  A's
+ * runner acknowledges SALE without re-mapping (runner_fault=sale-skip),
+ * so after the move its edu still writes into A's old frames.  The module
+ * reads the IOMMU mappings back: A's old range stays out of the pool
+ * until the slot is fenced (an act of B defined on exactly that range is
+ * refused meanwhile; fault_inject 8 widens the window), the slot is
+ * disabled and taken back, A fails with a reason that dmesg names, and
+ * B, acted on the old range afterwards, keeps its pattern.
+ */
+TEST_F_TIMEOUT(pci, mvstor_sale_skipped_fences_slot, 900)
+{
+	int fd = self->fd;
+	unsigned long long size = 16 * MiB, old, dst;
+	struct bg_mv bg = { .fd = fd, .id = PART_A };
+	struct lpar_status st;
+	struct lpar_extent ext;
+	struct lpar_slot si;
+	struct lpar_def d;
+	unsigned int slot, refused = 0;
+	pthread_t t;
+	int r;
+
+	ASSERT_OK(lpar_pool_extent(fd, &ext));
+	old = ext.start;
+	dst = ext.start + 2 * size;
+	/* Only A's runner, started now, skips SALE. */
+	ASSERT_OK(lpar_param("runner_fault", "sale-skip"));
+	lpar_def_init(&d, PART_A, "SALESKIP", size, 1, "dmaloop");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = old;
+	r = lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 0);
+	lpar_param("runner_fault", "");
+	ASSERT_EQ(0, r);
+	slot = ADD_EDU();
+	ASSERT_OK(pci_add(fd, slot, PART_A));
+	ASSERT_METRIC(fd, PART_A, M_DMA, 4, T_GUEST_MS);
+
+	lpar_def_init(&d, PART_B, "OLDRANGE", size, 1, "pattern");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = old;
+	ASSERT_OK(lpar_define(fd, &d));
+
+	ASSERT_OK(lpar_param("fault_inject", "8"));
+	bg.origin = dst;
+	ASSERT_EQ(0, pthread_create(&t, NULL, bg_mv_fn, &bg));
+	/* While the move (and its check) runs, the old range is A's. */
+	while (!__atomic_load_n(&bg.done, __ATOMIC_ACQUIRE)) {
+		r = lpar_act(fd, PART_B);
+		if (!r) {
+			/* Only once A's device is fenced. */
+			ASSERT_OK(slot_info(fd, slot, &si));
+			ASSERT_TRUE(slot_fenced(&si))
+				TH_LOG("B got A's old range while slot %u is %u",
+				       slot, si.state);
+			break;
+		}
+		ASSERT_EQ(-EBUSY, r);
+		refused++;
+		msleep(20);
+	}
+	pthread_join(t, NULL);
+	lpar_param("fault_inject", "0");
+	TH_LOG("act of B refused %u times during the move", refused);
+	EXPECT_EQ(-EIO, bg.ret);
+
+	/* A failed, with the reason; the slot fenced. */
+	ASSERT_OK(lpar_wait_state(fd, PART_A, LPAR_STATE_FAILED,
+				  lpar_ms(T_FAIL_MS), &st));
+	EXPECT_NE(NULL, strstr(st.reason, "SALE")) TH_LOG("reason: %s", st.reason);
+	EXPECT_NE(NULL, strstr(st.reason, "fenced")) TH_LOG("reason: %s", st.reason);
+	EXPECT_EQ(dst, st.origin);
+	EXPECT_TRUE(dmesg_has("(SALESKIP) failed: DMA not re-pointed", "fenced"));
+	EXPECT_TRUE(dmesg_has("(SALESKIP)", "fenced: disabled, taken back and reset"));
+	ASSERT_OK(slot_info(fd, slot, &si));
+	EXPECT_TRUE(slot_fenced(&si)) TH_LOG("slot %u is %u", slot, si.state);
+
+	/* The old range is free again, and nothing writes into it. */
+	if (lpar_status(fd, PART_B, &st) || st.state == LPAR_STATE_DEACTIVATED)
+		ASSERT_OK(lpar_act(fd, PART_B));
+	ASSERT_EQ(0, lpar_wait_report(fd, PART_B, LPAR_REPORT_PROGRESS, 3,
+				      lpar_ms(T_REPORT_MS), &st))
+		TH_LOG("B: report %u value %#llx", st.report_code,
+		       (unsigned long long)st.report_value);
+	ASSERT_OK(lpar_deact(fd, PART_A, LPAR_DEACT_FORCE, 0));
 }
 
 /* The same with the completions by MSI: quiesce and SALE leave it alone. */

@@ -35,6 +35,41 @@ static inline const char *lpar_unavailable(void)
 	return NULL;
 }
 
+/* Is @name one of the comma-separated names in @list? */
+static inline int lpar__listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * $LPAR_TEST_ONLY=name[,name...]: run only those test cases of the binary
+ * (the 6.1 harness has no filter of its own), to iterate on one test.
+ */
+static inline void lpar__filter_tests(const char *only)
+{
+	struct __fixture_metadata *f;
+
+	for (f = __fixture_list; f; f = f->next) {
+		struct __test_metadata *t, *next, *keep = NULL, **tail = &keep;
+
+		for (t = f->tests; t; t = next) {
+			next = t->next;
+			if (!lpar__listed(only, t->name))
+				continue;
+			*tail = t;
+			tail = &t->next;
+		}
+		*tail = NULL;
+		f->tests = keep;
+	}
+}
+
 /*
  * main() of every test binary (this header is included once per binary):
  * skip the whole binary (exit 4) when lpar is not there.
@@ -44,6 +79,8 @@ int main(int argc, char **argv)
 	const char *why = lpar_unavailable();
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("LPAR_TEST_ONLY"))
+		lpar__filter_tests(getenv("LPAR_TEST_ONLY"));
 	if (why) {
 		ksft_print_header();
 		ksft_exit_skip("%s\n", why);

@@ -20,7 +20,9 @@
 # not run, so that the summary line still comes.
 # Exit status: 0 if M is 0, else 1.
 #
-# Environment: LPAR_TESTS (binaries to run, in order), LPAR_SUITE_BUDGET
+# Environment: LPAR_TESTS (binaries to run, in order), LPAR_TEST_ONLY
+# (test case names, comma-separated: each binary runs only those),
+# LPAR_SUITE_BUDGET
 # (seconds for the whole suite, default 3000), LPAR_TIMEOUT_SCALE,
 # LPAR_TEST_MIB, LPAR_FUZZ_SEED / LPAR_FUZZ_SECS (see the tests),
 # LPAR_NO_SKIP=1 (a skipped test case counts as failed; make check sets it).
