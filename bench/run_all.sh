@@ -41,7 +41,22 @@ if grep -q '^lpar ' /proc/modules; then
 fi
 insmod "$LPAR_KO" boot_pool="$BOOT_POOL" runner="$RUNNER" ||
 	die "insmod $LPAR_KO boot_pool=$BOOT_POOL failed (is memmap= on the kernel command line?)"
-trap 'rmmod lpar 2>/dev/null' EXIT
+# One idle KVM VM for the whole run (bench/kvm_pin.c says why: no
+# benchmark's first or last VM may flip KVM's static keys, a text rewrite
+# multi-threaded TCG can miss).
+pin_pid=
+if [ -x "$BENCH/kvm_pin" ]; then
+	"$BENCH/kvm_pin" >"${TMPDIR:-/tmp}/kvm_pin.out" &
+	pin_pid=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q ready "${TMPDIR:-/tmp}/kvm_pin.out" 2>/dev/null && break
+		kill -0 "$pin_pid" 2>/dev/null || die "kvm_pin failed"
+		sleep 0.5
+	done
+else
+	die "$BENCH/kvm_pin missing: build first (make -C bench)"
+fi
+trap 'kill $pin_pid 2>/dev/null; rmmod lpar 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 
 rc=0

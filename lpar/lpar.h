@@ -125,6 +125,10 @@ struct lpar_pool {
  *	change, @lock as well so the fault path can read it.
  * @origin: host physical origin of its storage.
  * @size: storage bytes (equals def.size today).
+ * @grow_to: while a resize grows the storage, the size it grows to: the
+ *	range [@origin + @size, @origin + @grow_to) is reserved (the pool
+ *	counts it as this partition's) but not yet part of the storage the
+ *	fault path maps, until it has been zeroed.  0 otherwise.  lpar_mutex.
  * @ext: the pool extent holding the storage.
  * @mv_sem: the placement of the storage as the fault path sees it:
  *	@has_storage, @origin, @size, @ext and @mv.  Read by faults and by
@@ -184,6 +188,7 @@ struct lpar_partition {
 	bool has_storage;
 	phys_addr_t origin;
 	u64 size;
+	u64 grow_to;
 	struct lpar_pool_extent *ext;
 	struct rw_semaphore mv_sem;
 	struct lpar_move *mv;

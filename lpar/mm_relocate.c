@@ -232,7 +232,8 @@ unsigned int lpar_part_ranges(const struct lpar_partition *p,
 	if (!p->has_storage)
 		return 0;
 	r[0].start = p->origin;
-	r[0].size = p->size;
+	/* A range being grown into is reserved before it is zeroed. */
+	r[0].size = max(p->size, p->grow_to);
 	r[0].ext = p->ext;
 	if (!p->mv)
 		return 1;
@@ -1136,20 +1137,26 @@ static int do_resize(struct lpar_partition *p, u64 size, u32 timeout_ms)
 			goto out_unlock;
 		}
 		/*
-		 * Own it in the section that checked it: the scrub and the
-		 * runner's ACK below sleep, and the range must not be given
-		 * to anyone else meanwhile.
+		 * Reserve it in the section that checked it: the scrub and
+		 * the runner's ACK below sleep, and the range must not be
+		 * given to anyone else meanwhile.  The fault path does not
+		 * see it (p->size) until it has been zeroed, so no guest or
+		 * runner access can read what the last owner left there.
 		 */
-		set_size_locked(p, size);
+		p->grow_to = size;
 	}
 	mutex_unlock(&lpar_mutex);
 	if (size == old)
 		return 0;
 
 	if (size > old) {
-		/* Owned: zero it, map it, then tell the guest. */
+		/* Reserved: zero it, make it storage, map it, tell the guest. */
 		lpar_pool_scrub(p->ext, p->origin + old, size - old, true);
 		lpar_pool_mark_dirty(p->ext, p->origin + old, size - old);
+		mutex_lock(&lpar_mutex);
+		set_size_locked(p, size);
+		p->grow_to = 0;
+		mutex_unlock(&lpar_mutex);
 		ret = lpar_runner_sync(p, LPAR_ORDER_RESIZE, size);
 		if (!ret && guest_can_ack(p))
 			ret = lpar_guest_event(p, LPAR_GEV_STORAGE, size,

@@ -73,14 +73,17 @@ MODULE_PARM_DESC(runner, "Absolute path of the LIP runner the module starts at a
  * LPAR_ORDER_DMA_SALE without re-mapping, as a buggy or hostile runner
  * could (the gatekeeper in mm_relocate.c must catch it).  Nothing the
  * module relies on is weakened: a runner is untrusted either way, and
- * only root (who chooses the runner binary) may set it.
+ * like every parameter only CAP_SYS_ADMIN changes it after load.
  */
 static char runner_fault[16];
 
 static int runner_fault_set(const char *val, const struct kernel_param *kp)
 {
 	char v[sizeof(runner_fault)], *t;
+	int ret = lpar_param_may_set(kp);
 
+	if (ret)
+		return ret;
 	strscpy(v, val, sizeof(v));
 	t = strim(v);
 	if (t[0] && strcmp(t, "sale-skip"))
