@@ -621,30 +621,13 @@ TEST_F_TIMEOUT(fail, reason_whole_under_races, 300)
 static const char * const runtime_params[] = {
 	"runner", "attach_timeout_ms", "deact_timeout_ms", "watchdog_ms",
 	"mv_chunk_kb", "fault_inject", "olp_timeout_ms", "olp_test_gap_ms",
-	"pci_eject_timeout_ms", "pci_order_timeout_ms",
+	"pci_eject_timeout_ms", "pci_order_timeout_ms", "runner_fault",
 };
 
 /* Fixed at load. */
 static const char * const load_params[] = {
 	"boot_pool", "host_pool", "increment",
 };
-
-/* The parameters, through the suite's sysfs helpers (/sys/kernel/lpar/../..). */
-static int param_read(const char *name, char *buf, size_t len)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
-	return sysfs_read(rel, buf, len);
-}
-
-static int param_write(const char *name, const char *val)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
-	return sysfs_write(rel, val);
-}
 
 /*
  * Root without CAP_SYS_ADMIN (uid 0 owns the files, so DAC lets it write)
@@ -660,7 +643,7 @@ static int param_child(char vals[][PATH_MAX])
 	if (drop_caps(true))
 		return 0x80000000;
 	for (i = 0; i < ARRAY_SIZE(runtime_params); i++) {
-		r = param_write(runtime_params[i], vals[i]);
+		r = lpar_param_write(runtime_params[i], vals[i]);
 		if (r != -EPERM && r != -EACCES) {
 			fprintf(stderr, "# write %s without CAP_SYS_ADMIN: %s\n",
 				runtime_params[i], r ? strerror(-r) : "succeeded");
@@ -680,7 +663,7 @@ TEST_F_TIMEOUT(fail, params_need_cap_sys_admin, 120)
 	pid_t pid;
 
 	for (i = 0; i < ARRAY_SIZE(runtime_params); i++)
-		ASSERT_OK(param_read(runtime_params[i], vals[i], PATH_MAX));
+		ASSERT_OK(lpar_param_get(runtime_params[i], vals[i], PATH_MAX));
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -698,9 +681,9 @@ TEST_F_TIMEOUT(fail, params_need_cap_sys_admin, 120)
 
 	for (i = 0; i < ARRAY_SIZE(runtime_params); i++) {
 		/* Unchanged, and root with CAP_SYS_ADMIN may still set it. */
-		ASSERT_OK(param_read(runtime_params[i], again, sizeof(again)));
+		ASSERT_OK(lpar_param_get(runtime_params[i], again, sizeof(again)));
 		EXPECT_STREQ(vals[i], again);
-		EXPECT_OK(param_write(runtime_params[i], vals[i]));
+		EXPECT_OK(lpar_param_write(runtime_params[i], vals[i]));
 	}
 	for (i = 0; i < ARRAY_SIZE(load_params); i++) {
 		snprintf(path, sizeof(path), "%s/%s", PARAM_DIR, load_params[i]);

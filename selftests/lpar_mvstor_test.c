@@ -25,16 +25,6 @@ FIXTURE(mv) {
 	unsigned long long base;
 };
 
-static void set_fault_inject(const char *v)
-{
-	FILE *f = fopen("/sys/module/lpar/parameters/fault_inject", "w");
-
-	if (f) {
-		fputs(v, f);
-		fclose(f);
-	}
-}
-
 FIXTURE_SETUP(mv)
 {
 	int fd = lpar_open();
@@ -42,7 +32,7 @@ FIXTURE_SETUP(mv)
 	ASSERT_LE(0, fd) TH_LOG("open %s: %s", LPAR_DEV, errname(fd));
 	self->fd = fd;
 	lpar_cleanup_all(fd);
-	set_fault_inject("0");
+	lpar_param_write("fault_inject", "0");
 	ASSERT_OK(lpar_pool(fd, &self->pool));
 	ASSERT_OK(lpar_pool_extent(fd, &self->ext));
 	ASSERT_LE(256 * MiB, self->ext.size);
@@ -51,25 +41,9 @@ FIXTURE_SETUP(mv)
 
 FIXTURE_TEARDOWN(mv)
 {
-	set_fault_inject("0");
+	lpar_param_write("fault_inject", "0");
 	lpar_cleanup_all(self->fd);
 	close(self->fd);
-}
-
-/* Write a module parameter in one write(2): 0 or -errno. */
-static int write_param(const char *name, const char *val)
-{
-	char path[128];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static int start_mover(int fd, unsigned int id, const char *name,
@@ -345,9 +319,9 @@ TEST_F_TIMEOUT(mv, bad_input_changes_nothing, 900)
 	ASSERT_EQ(-1, ioctl(self->fd, LPAR_MVSTOR, &m));
 	ASSERT_EQ(EINVAL, errno);
 	/* A default chunk that no move could use is refused where it enters. */
-	ASSERT_EQ(-EINVAL, write_param("mv_chunk_kb", "3"));
-	ASSERT_EQ(-EINVAL, write_param("mv_chunk_kb", "4096"));
-	ASSERT_EQ(0, write_param("mv_chunk_kb", "256"));
+	ASSERT_EQ(-EINVAL, lpar_param_write("mv_chunk_kb", "3"));
+	ASSERT_EQ(-EINVAL, lpar_param_write("mv_chunk_kb", "4096"));
+	ASSERT_EQ(0, lpar_param_write("mv_chunk_kb", "256"));
 	ASSERT_OK(lpar_snapshot(self->fd, &s1));
 	ASSERT_EQ(0, lpar_snapshot_cmp(&s0, &s1, why, sizeof(why))) TH_LOG("%s", why);
 
@@ -407,18 +381,18 @@ TEST_F_TIMEOUT(mv, failed_move_leaves_it_in_place, 900)
 
 	ASSERT_OK(start_mover(self->fd, 1, "stay", b, 16 * MiB));
 	/* SALE fails after the copy: the data is moved back. */
-	set_fault_inject("1");
+	lpar_param_write("fault_inject", "1");
 	ASSERT_EQ(-EIO, mvstor(self->fd, 1, b + 2 * MiB, 0, &m));
-	set_fault_inject("0");
+	lpar_param_write("fault_inject", "0");
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
 	ASSERT_EQ(b, st.origin);
 	ASSERT_EQ(-EIO, st.mv_last.result);
 	ASSERT_EQ(LPAR_STATE_OPERATING, st.state);
 	ASSERT_OK(two_more_rounds(self->fd, 1));
 	/* A device that does not stop DMA: refused before any copy. */
-	set_fault_inject("2");
+	lpar_param_write("fault_inject", "2");
 	ASSERT_EQ(-EBUSY, mvstor(self->fd, 1, b + 64 * MiB, 0, &m));
-	set_fault_inject("0");
+	lpar_param_write("fault_inject", "0");
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
 	ASSERT_EQ(b, st.origin);
 	ASSERT_NE(NULL, strstr(st.reason, "fault-inject"));
@@ -582,7 +556,7 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 	d.flags |= LPAR_DEF_ORIGIN;
 	d.origin = t;
 	ASSERT_OK(lpar_define(self->fd, &d));
-	set_fault_inject("4");
+	lpar_param_write("fault_inject", "4");
 	srand(getpid());
 	end = now_ms() + RACE_SECS * 1000;
 	while (now_ms() < end && rounds < RACE_MAX_ROUNDS) {
@@ -639,7 +613,7 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 		ASSERT_TRUE(race_guest_ok(self->fd, 3, why, sizeof(why)))
 			TH_LOG("round %u: %s", rounds, why);
 		/* Put the winner back, without the slow quiesce. */
-		set_fault_inject("0");
+		lpar_param_write("fault_inject", "0");
 		if (a_at_t) {
 			struct lpar_mvstor m;
 
@@ -656,10 +630,10 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 			wins[2]++;
 			ASSERT_OK(mvstor(self->fd, 3, home_c, 0, &m));
 		}
-		set_fault_inject("4");
+		lpar_param_write("fault_inject", "4");
 		rounds++;
 	}
-	set_fault_inject("0");
+	lpar_param_write("fault_inject", "0");
 	TH_LOG("%u rounds: A won %u, B %u, C %u", rounds, wins[0], wins[1],
 	       wins[2]);
 	ASSERT_LE(20, rounds);

@@ -38,25 +38,6 @@ static void example_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/../olp/example", exe);
 }
 
-/* Module parameters, through the suite's sysfs helpers. */
-static int write_param(const char *name, const char *val)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
-	return sysfs_write(rel, val);
-}
-
-static long read_param(const char *name)
-{
-	char rel[128], buf[32];
-
-	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
-	if (sysfs_read(rel, buf, sizeof(buf)))
-		return -1;
-	return strtol(buf, NULL, 0);
-}
-
 static int mod_insert(const char *dir)
 {
 	char path[4200];
@@ -167,7 +148,7 @@ FIXTURE_SETUP(olp)
 	self->fd = fd;
 	lpar_cleanup_all(fd);
 	olp_reset(fd);
-	write_param("attach_timeout_ms", ATTACH_DEFAULT);
+	lpar_param_write("attach_timeout_ms", ATTACH_DEFAULT);
 	example_dir(self->dir, sizeof(self->dir));
 	ret = mod_insert(self->dir);
 	if (ret)
@@ -181,8 +162,8 @@ FIXTURE_TEARDOWN(olp)
 	lpar_cleanup_all(self->fd);
 	olp_reset(self->fd);
 	mod_remove();
-	write_param("attach_timeout_ms", ATTACH_DEFAULT);
-	write_param("olp_test_gap_ms", "0");
+	lpar_param_write("attach_timeout_ms", ATTACH_DEFAULT);
+	lpar_param_write("olp_test_gap_ms", "0");
 	close(self->fd);
 }
 
@@ -285,7 +266,7 @@ TEST_F_TIMEOUT(olp, apply_revert_hot_path, 600)
 	EXPECT_EQ(0, c.mismatches);
 	EXPECT_LT(0, c.window_ns);
 	TH_LOG("apply: stop window %llu ns", (unsigned long long)c.window_ns);
-	EXPECT_EQ(12345, read_param("attach_timeout_ms"));
+	EXPECT_EQ(12345, lpar_param_read("attach_timeout_ms"));
 	ASSERT_OK(olp_status(self->fd, &s, es, 4));
 	EXPECT_EQ(LPAR_OLP_LOADED, s.flags);	/* K0, K1 cleared */
 	EXPECT_EQ(2, s.nr_applied);
@@ -318,7 +299,7 @@ TEST_F_TIMEOUT(olp, apply_revert_hot_path, 600)
 	ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_REVERT, 0, &c));
 	EXPECT_EQ(0, c.applied);
 	EXPECT_EQ(0, c.mismatches);
-	EXPECT_EQ(20000, read_param("attach_timeout_ms"));
+	EXPECT_EQ(20000, lpar_param_read("attach_timeout_ms"));
 	ASSERT_OK(wait_metric(self->fd, 1, 1, 1, false, T_GUEST_MS, &st));
 	n0 = st.guest_metric[0];
 	ASSERT_OK(wait_metric(self->fd, 1, 0, n0 + 20, true, T_GUEST_MS, &st));
@@ -377,7 +358,7 @@ TEST_F(olp, mismatch_all_or_nothing)
 	ssize_t n;
 
 	/* The DATA entry expects attach_timeout_ms at its initial value. */
-	ASSERT_OK(write_param("attach_timeout_ms", "777"));
+	ASSERT_OK(lpar_param_write("attach_timeout_ms", "777"));
 	ASSERT_OK(olp_load_file(self->fd, self->dir, "sc_level2"));
 	EXPECT_ERRNO(olp_cmd(self->fd, LPAR_OLP_APPLY, 0, &c), EILSEQ);
 	EXPECT_EQ(1, c.mismatches);
@@ -391,25 +372,25 @@ TEST_F(olp, mismatch_all_or_nothing)
 	EXPECT_EQ(0, es[1].applied);
 	EXPECT_EQ(1, es[1].mismatch);
 	EXPECT_EQ(1, olp_sysfs_int("olp/entries/1/mismatch"));
-	EXPECT_EQ(777, read_param("attach_timeout_ms"));
+	EXPECT_EQ(777, lpar_param_read("attach_timeout_ms"));
 	/* Nothing pins the patch module. */
 	EXPECT_OK(mod_remove());
 	ASSERT_OK(mod_insert(self->dir));
 
 	/* With the expected value back, the same patch applies whole. */
-	ASSERT_OK(write_param("attach_timeout_ms", ATTACH_DEFAULT));
+	ASSERT_OK(lpar_param_write("attach_timeout_ms", ATTACH_DEFAULT));
 	ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_APPLY, 0, &c));
 	EXPECT_EQ(2, c.applied);
 	ASSERT_OK(olp_status(self->fd, &s, es, 4));
 	EXPECT_EQ(0, es[1].mismatch);
 	/* Revert checks the new data are still there. */
-	ASSERT_OK(write_param("attach_timeout_ms", "778"));
+	ASSERT_OK(lpar_param_write("attach_timeout_ms", "778"));
 	EXPECT_ERRNO(olp_cmd(self->fd, LPAR_OLP_REVERT, 0, &c), EILSEQ);
 	EXPECT_EQ(2, c.applied);
-	ASSERT_OK(write_param("attach_timeout_ms", "12345"));
+	ASSERT_OK(lpar_param_write("attach_timeout_ms", "12345"));
 	ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_REVERT, 0, &c));
 	EXPECT_EQ(0, c.applied);
-	EXPECT_EQ(20000, read_param("attach_timeout_ms"));
+	EXPECT_EQ(20000, lpar_param_read("attach_timeout_ms"));
 	ASSERT_OK(olp_cmd(self->fd, LPAR_OLP_UNLOAD, 0, &c));
 
 	/* A FUNC entry whose old text differs (one byte of its data). */
@@ -423,7 +404,7 @@ TEST_F(olp, mismatch_all_or_nothing)
 	EXPECT_EQ(0, s.nr_applied);
 	EXPECT_EQ(1, es[0].mismatch);
 	EXPECT_EQ(0, es[1].mismatch);
-	EXPECT_EQ(20000, read_param("attach_timeout_ms"));
+	EXPECT_EQ(20000, lpar_param_read("attach_timeout_ms"));
 	EXPECT_OK(mod_remove());
 	free(buf);
 }
@@ -843,13 +824,13 @@ TEST_F_TIMEOUT(olp, entered_between_check_and_window, 300)
 	int ret;
 
 	ASSERT_OK(olp_load_file(self->fd, self->dir, "freeze"));
-	ASSERT_OK(write_param("olp_test_gap_ms", "600"));
+	ASSERT_OK(lpar_param_write("olp_test_gap_ms", "600"));
 	ASSERT_EQ(0, pthread_create(&t, NULL, gap_sleeper_fn, &g));
 	t0 = now_ms();
 	ret = olp_cmd(self->fd, LPAR_OLP_APPLY, 10000, &c);
 	t1 = now_ms();
 	pthread_join(t, NULL);
-	write_param("olp_test_gap_ms", "0");
+	lpar_param_write("olp_test_gap_ms", "0");
 	ASSERT_OK(ret);
 	EXPECT_EQ(1, c.applied);
 	TH_LOG("apply %llu..%llu ms, the task inside %llu..%llu ms",

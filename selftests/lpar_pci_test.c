@@ -557,23 +557,6 @@ static int runner_eventfds(int fd, unsigned int id)
 	}								\
 } while (0)
 
-/* Write a module parameter of lpar: 0 or -errno. */
-static int lpar_param(const char *name, const char *val)
-{
-	char path[128];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "/sys/module/lpar/parameters/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	/* A write of 0 bytes would not reach the parameter: "" is "\n". */
-	if (write(fd, *val ? val : "\n", *val ? strlen(val) : 1) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Does the kernel log have a line with both @a and @b? */
 static int dmesg_has(const char *a, const char *b)
 {
@@ -635,8 +618,8 @@ FIXTURE_TEARDOWN(pci)
 {
 	if (self->fd <= 0)
 		return;
-	lpar_param("runner_fault", "");
-	lpar_param("fault_inject", "0");
+	lpar_param_write("runner_fault", "");
+	lpar_param_write("fault_inject", "0");
 	slots_cleanup(self->fd);
 	lpar_cleanup_all(self->fd);
 	close(self->fd);
@@ -1021,12 +1004,12 @@ TEST_F_TIMEOUT(pci, mvstor_sale_skipped_fences_slot, 900)
 	old = ext.start;
 	dst = ext.start + 2 * size;
 	/* Only A's runner, started now, skips SALE. */
-	ASSERT_OK(lpar_param("runner_fault", "sale-skip"));
+	ASSERT_OK(lpar_param_write("runner_fault", "sale-skip"));
 	lpar_def_init(&d, PART_A, "SALESKIP", size, 1, "dmaloop");
 	d.flags |= LPAR_DEF_ORIGIN;
 	d.origin = old;
 	r = lpar__start(_metadata, fd, &d, LPAR_REPORT_PROGRESS, 0);
-	lpar_param("runner_fault", "");
+	lpar_param_write("runner_fault", "");
 	ASSERT_EQ(0, r);
 	slot = ADD_EDU();
 	ASSERT_OK(pci_add(fd, slot, PART_A));
@@ -1037,7 +1020,7 @@ TEST_F_TIMEOUT(pci, mvstor_sale_skipped_fences_slot, 900)
 	d.origin = old;
 	ASSERT_OK(lpar_define(fd, &d));
 
-	ASSERT_OK(lpar_param("fault_inject", "8"));
+	ASSERT_OK(lpar_param_write("fault_inject", "8"));
 	bg.origin = dst;
 	ASSERT_EQ(0, pthread_create(&t, NULL, bg_mv_fn, &bg));
 	/* While the move (and its check) runs, the old range is A's. */
@@ -1056,7 +1039,7 @@ TEST_F_TIMEOUT(pci, mvstor_sale_skipped_fences_slot, 900)
 		msleep(20);
 	}
 	pthread_join(t, NULL);
-	lpar_param("fault_inject", "0");
+	lpar_param_write("fault_inject", "0");
 	TH_LOG("act of B refused %u times during the move", refused);
 	EXPECT_EQ(-EIO, bg.ret);
 

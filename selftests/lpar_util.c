@@ -424,6 +424,32 @@ int sysfs_write(const char *rel, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
+int lpar_param_write(const char *name, const char *val)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	/* A write of 0 bytes would not reach the parameter: "" is "\n". */
+	return sysfs_write(rel, *val ? val : "\n");
+}
+
+int lpar_param_get(const char *name, char *buf, size_t len)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "../../module/lpar/parameters/%s", name);
+	return sysfs_read(rel, buf, len);
+}
+
+long lpar_param_read(const char *name)
+{
+	char buf[32];
+
+	if (lpar_param_get(name, buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 0);
+}
+
 int part_attr_read(unsigned int id, const char *attr, char *buf, size_t len)
 {
 	char rel[128];

@@ -97,6 +97,10 @@ int lpar_start(int fd, struct lpar_def *d, unsigned int code,
 /* sysfs: /sys/kernel/lpar/<rel> or /sys/kernel/lpar/partitions/<id>/<attr> */
 int sysfs_read(const char *rel, char *buf, size_t len);	/* trims \n */
 int sysfs_write(const char *rel, const char *val);
+/* lpar.ko's module parameters: 0 or -errno; "" empties a string one. */
+int lpar_param_write(const char *name, const char *val);
+int lpar_param_get(const char *name, char *buf, size_t len);
+long lpar_param_read(const char *name);	/* -1 if unreadable */
 int part_attr_read(unsigned int id, const char *attr, char *buf, size_t len);
 int part_attr_write(unsigned int id, const char *attr, const char *val);
 bool part_dir_exists(unsigned int id);
