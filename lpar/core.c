@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) "lpar: " fmt
 
 #include <linux/bitops.h>
+#include <linux/delay.h>
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/ctype.h>
@@ -515,6 +516,13 @@ static int do_undefine(struct lpar_partition *p)
 				      lpar_state_name(p->state));
 	}
 	lpar_parts[p->def.id] = NULL;
+	/*
+	 * Commands that looked @p up before this still hold it and check its
+	 * state under lpar_mutex before they take anything: "undefined"
+	 * fails them all (an act would otherwise reserve storage the pool
+	 * no longer sees as owned).  No uevent: KOBJ_REMOVE says it.
+	 */
+	p->state = LPAR_STATE_UNDEFINED;
 	mutex_unlock(&lpar_mutex);
 	pr_info("partition %u (%s) undefined\n", p->def.id, p->def.name);
 	/* Outside lpar_mutex: removal waits for sysfs readers that take it. */
@@ -646,6 +654,11 @@ static int act_reserve(struct lpar_partition *p)
 	int ret;
 
 	mutex_lock(&lpar_mutex);
+	if (p->state == LPAR_STATE_UNDEFINED) {
+		/* Undefined since the caller looked it up. */
+		ret = -ENOENT;
+		goto out;
+	}
 	if (p->state != LPAR_STATE_DEACTIVATED) {
 		ret = -EBUSY;
 		pr_info("partition %u (%s): cannot act: partition is %s\n",
@@ -733,6 +746,8 @@ int lpar_act(struct lpar_partition *p)
 	int ret;
 
 	mutex_lock(&p->op_mutex);
+	if (lpar_fault_inject & LPAR_FI_SLOW_ACT)
+		msleep(LPAR_FI_SLOW_MS);
 	ret = act_reserve(p);
 	if (ret)
 		goto out;

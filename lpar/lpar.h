@@ -254,6 +254,25 @@ extern struct lpar_partition *lpar_parts[LPAR_MAX_PARTITIONS];
 extern unsigned int lpar_deact_timeout_ms;
 extern unsigned int lpar_watchdog_ms;
 
+/*
+ * Fault injection for the selftests (module parameter fault_inject, in
+ * mm_relocate.c): bit 0 fails SALE after the copy (the move must be
+ * undone), bit 1 reports a device that does not quiesce, bit 2 makes every
+ * quiesce take LPAR_FI_SLOW_MS longer (a slow device: the window in which
+ * other commands race a move), bit 3 waits as long before the DMA check
+ * after SALE (the window in which the old frames must stay out of the
+ * pool), bit 4 makes act wait as long after it took the partition and
+ * before it checks and reserves anything (the window in which an
+ * undefine races it).
+ */
+extern unsigned int lpar_fault_inject;
+#define LPAR_FI_SALE		BIT(0)
+#define LPAR_FI_BUSY		BIT(1)
+#define LPAR_FI_SLOW_QUIESCE	BIT(2)
+#define LPAR_FI_SLOW_CHECK	BIT(3)
+#define LPAR_FI_SLOW_ACT	BIT(4)
+#define LPAR_FI_SLOW_MS		200
+
 const char *lpar_state_name(enum lpar_state state);
 void lpar_set_state(struct lpar_partition *p, enum lpar_state state);
 void lpar_fail(struct lpar_partition *p, const char *fmt, ...) __printf(2, 3);

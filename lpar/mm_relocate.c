@@ -59,23 +59,10 @@ module_param_cb(mv_chunk_kb, &lpar_param_ops_wrap,
 		(&(struct lpar_param_wrap){ &mv_chunk_ops, &mv_chunk_kb }), 0644);
 MODULE_PARM_DESC(mv_chunk_kb, "Default MVSTOR chunk in KiB (power of two, 4..2048)");
 
-/*
- * Fault injection for the selftests: bit 0 fails SALE after the copy (the
- * move must be undone), bit 1 reports a device that does not quiesce,
- * bit 2 makes every quiesce take LPAR_FI_SLOW_MS longer (a slow device:
- * the window in which other commands race a move), bit 3 waits as long
- * before the DMA check after SALE (the window in which the old frames
- * must stay out of the pool).
- */
-static unsigned int fault_inject;
-module_param_cb(fault_inject, &lpar_param_ops_uint, &fault_inject, 0644);
-MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device, 4 = slow quiesce, 8 = slow DMA check");
-
-#define LPAR_FI_SALE		BIT(0)
-#define LPAR_FI_BUSY		BIT(1)
-#define LPAR_FI_SLOW_QUIESCE	BIT(2)
-#define LPAR_FI_SLOW_CHECK	BIT(3)
-#define LPAR_FI_SLOW_MS		200
+/* Fault injection for the selftests: see LPAR_FI_* in lpar.h. */
+unsigned int lpar_fault_inject;
+module_param_cb(fault_inject, &lpar_param_ops_uint, &lpar_fault_inject, 0644);
+MODULE_PARM_DESC(fault_inject, "Test only: 1 = fail SALE, 2 = a busy device, 4 = slow quiesce, 8 = slow DMA check, 16 = slow act");
 
 #define LPAR_QUIESCE_DEFAULT_MS	10000
 #define LPAR_ACK_DEFAULT_MS	10000
@@ -262,7 +249,7 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 	int ret = 0;
 
 	lockdep_assert_held(&p->op_mutex);
-	if (fault_inject & LPAR_FI_SLOW_QUIESCE)
+	if (lpar_fault_inject & LPAR_FI_SLOW_QUIESCE)
 		msleep(LPAR_FI_SLOW_MS);
 	list_for_each_entry(u, &p->dma_users, node) {
 		int r = u->quiesce(u, timeout_ms);
@@ -280,7 +267,7 @@ static int dma_quiesce(struct lpar_partition *p, unsigned int timeout_ms)
 			break;
 		}
 	}
-	if (!ret && (fault_inject & LPAR_FI_BUSY)) {
+	if (!ret && (lpar_fault_inject & LPAR_FI_BUSY)) {
 		strscpy(busy, "fault-inject", sizeof(busy));
 		ret = -EBUSY;
 	}
@@ -313,7 +300,7 @@ static int dma_sale(struct lpar_partition *p, phys_addr_t origin)
 			break;
 		}
 	}
-	if (!ret && (fault_inject & LPAR_FI_SALE) && origin != p->origin) {
+	if (!ret && (lpar_fault_inject & LPAR_FI_SALE) && origin != p->origin) {
 		lpar_set_reason(p, "%s", "SALE failed (fault injection)");
 		ret = -EIO;
 	}
@@ -384,7 +371,7 @@ static int dma_gate(struct lpar_partition *p, phys_addr_t base, bool *held)
 	*held = false;
 	if (list_empty(&p->dma_users))
 		return 0;
-	if (fault_inject & LPAR_FI_SLOW_CHECK)
+	if (lpar_fault_inject & LPAR_FI_SLOW_CHECK)
 		msleep(LPAR_FI_SLOW_MS);
 	list_for_each_entry_safe(u, n, &p->dma_users, node) {
 		if (!dma_check(p, u, base, why, sizeof(why)))

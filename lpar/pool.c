@@ -207,7 +207,7 @@ next:
 
 static int take_host_pool(const char *spec)
 {
-	u64 want, chunk, got = 0;
+	u64 want, chunk, avail, got = 0;
 	struct ram_ranges *rr;
 	char *end;
 	int ret = 0;
@@ -217,6 +217,17 @@ static int take_host_pool(const char *spec)
 		pr_err("host_pool=%s: expected a size that is a multiple of the increment\n",
 		       spec);
 		return -EINVAL;
+	}
+	/*
+	 * Never drain the host: what it cannot spare is refused before a
+	 * page is taken (trying would migrate and take every free page,
+	 * then give them all back).
+	 */
+	avail = (u64)si_mem_available() << PAGE_SHIFT;
+	if (want > avail) {
+		pr_err("host_pool: %llu MiB asked for, the host has %llu MiB available; take less, or use memmap= and boot_pool=\n",
+		       want >> 20, avail >> 20);
+		return -ENOMEM;
 	}
 	rr = kzalloc(sizeof(*rr), GFP_KERNEL);
 	if (!rr)

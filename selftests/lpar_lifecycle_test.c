@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -35,6 +36,7 @@ FIXTURE_SETUP(life)
 
 FIXTURE_TEARDOWN(life)
 {
+	lpar_param_write("fault_inject", "0");
 	lpar_cleanup_all(self->fd);
 	close(self->fd);
 }
@@ -514,3 +516,90 @@ TEST_F_TIMEOUT(life, two_at_once, 400)
 	EXPECT_EQ(self->pool.free, p.free);
 }
 
+
+/*
+ * Issue 16: act racing undefine of the same partition.  The act looked
+ * the partition up before the undefine removed it; it must not then
+ * reserve storage, load the image and start a runner for a partition
+ * that no longer exists (storage the pool no longer counts as owned).
+ * Exactly one of the two wins each round.  Every other round act waits
+ * 200 ms after taking the partition (fault_inject 16), so the undefine
+ * lands in that window for sure; the others race freely.  Bounded by
+ * time (TCG).
+ */
+struct undef_racer {
+	int fd;
+	unsigned int id;
+	unsigned int delay_us;
+	bool undefine;
+	int ret;
+};
+
+static void *undef_racer_fn(void *arg)
+{
+	struct undef_racer *r = arg;
+
+	usleep(r->delay_us);
+	r->ret = r->undefine ? lpar_undefine(r->fd, r->id) :
+			       lpar_act(r->fd, r->id);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(life, act_races_undefine, 300)
+{
+	unsigned int rounds = 0, undef_won = 0, act_won = 0;
+	struct lpar_pool_info p;
+	__u64 end = now_ms() + 40000;
+	struct lpar_def d;
+
+	srand(getpid());
+	while (now_ms() < end && rounds < 300) {
+		struct undef_racer a = { .fd = self->fd, .id = 12 };
+		struct undef_racer u = { .fd = self->fd, .id = 12,
+					 .undefine = true,
+					 .delay_us = rand() % 3000 };
+		pthread_t ta, tu;
+
+		if (rounds & 1) {
+			ASSERT_OK(lpar_param_write("fault_inject", "16"));
+			u.delay_us = 50000;
+		} else {
+			ASSERT_OK(lpar_param_write("fault_inject", "0"));
+		}
+		lpar_def_init(&d, 12, "undefrace", self->size, 1, "hello");
+		ASSERT_OK(lpar_define(self->fd, &d));
+		ASSERT_EQ(0, pthread_create(&ta, NULL, undef_racer_fn, &a));
+		ASSERT_EQ(0, pthread_create(&tu, NULL, undef_racer_fn, &u));
+		pthread_join(ta, NULL);
+		pthread_join(tu, NULL);
+		rounds++;
+		if (!u.ret) {
+			/* Undefined: the act must have found nothing to start. */
+			ASSERT_EQ(-ENOENT, a.ret)
+				TH_LOG("round %u: undefine won, act returned %s",
+				       rounds, errname(a.ret));
+			ASSERT_OK(lpar_pool(self->fd, &p));
+			ASSERT_EQ(self->pool.free, p.free);
+			undef_won++;
+			continue;
+		}
+		/* The act came first: the undefine was refused. */
+		ASSERT_EQ(-EBUSY, u.ret) TH_LOG("round %u: undefine returned %s",
+						 rounds, errname(u.ret));
+		if (!a.ret)
+			act_won++;
+		lpar_deact(self->fd, 12, LPAR_DEACT_FORCE, 0);
+		ASSERT_STATE(self->fd, 12, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+		ASSERT_OK(lpar_undefine(self->fd, 12));
+	}
+	lpar_param_write("fault_inject", "0");
+	TH_LOG("%u rounds: undefine first %u, act first %u", rounds, undef_won,
+	       act_won);
+	ASSERT_OK(lpar_pool(self->fd, &p));
+	EXPECT_EQ(self->pool.free, p.free);
+	/* No runner was left behind by an act of an undefined partition. */
+	for (end = now_ms() + lpar_ms(5000); now_ms() < end; msleep(100))
+		if (system("pgrep -x lpar-runner >/dev/null"))
+			break;
+	EXPECT_NE(0, system("pgrep -x lpar-runner >/dev/null"));
+}

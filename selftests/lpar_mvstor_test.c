@@ -46,31 +46,11 @@ FIXTURE_TEARDOWN(mv)
 	close(self->fd);
 }
 
-static int start_mover(int fd, unsigned int id, const char *name,
-		       unsigned long long origin, unsigned long long size)
-{
-	struct lpar_def d;
-
-	lpar_def_init(&d, id, name, size, 1, "mover");
-	d.flags |= LPAR_DEF_ORIGIN;
-	d.origin = origin;
-	return lpar_start(fd, &d, LPAR_REPORT_PROGRESS, 1, NULL);
-}
-
-static unsigned long long round_of(int fd, unsigned int id)
-{
-	struct lpar_status st;
-
-	if (lpar_status(fd, id, &st) || st.report_code != LPAR_REPORT_PROGRESS)
-		return 0;
-	return st.report_value;
-}
-
 /* Two more full rounds, verified, with no FAIL report. */
 static int two_more_rounds(int fd, unsigned int id)
 {
 	return lpar_wait_report(fd, id, LPAR_REPORT_PROGRESS,
-				round_of(fd, id) + 2, T_ROUNDS_MS, NULL);
+				lpar_progress_round(fd, id) + 2, T_ROUNDS_MS, NULL);
 }
 
 static int mvstor(int fd, unsigned int id, unsigned long long origin,
@@ -130,7 +110,7 @@ TEST_F_TIMEOUT(mv, moves_keep_pattern_and_keys, 900)
 	struct lpar_status st;
 	unsigned int i, n = 0;
 
-	ASSERT_OK(start_mover(self->fd, 1, "mover", b + 16 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "mover", b + 16 * MiB, 16 * MiB));
 	key_pattern(set, 3);
 	ASSERT_OK(keys(self->fd, LPAR_SET_SKEYS, 1, KEY_GFN, KEY_N, set, NULL));
 
@@ -177,8 +157,8 @@ TEST_F_TIMEOUT(mv, exchange_running, 900)
 	struct lpar_exchange x = { .argsz = sizeof(x), .id = 1, .id2 = 2 };
 	struct lpar_status sa, sb;
 
-	ASSERT_OK(start_mover(self->fd, 1, "xa", b, 16 * MiB));
-	ASSERT_OK(start_mover(self->fd, 2, "xb", b + 16 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "xa", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 2, "xb", b + 16 * MiB, 16 * MiB));
 	key_pattern(ka, 1);
 	key_pattern(kb, 9);
 	ASSERT_OK(keys(self->fd, LPAR_SET_SKEYS, 1, KEY_GFN, KEY_N, ka, NULL));
@@ -212,8 +192,8 @@ TEST_F_TIMEOUT(mv, seed004_shrink_move_grow, 900)
 	struct lpar_status s1, s2;
 	struct lpar_def d;
 
-	ASSERT_OK(start_mover(self->fd, 1, "p1", b, 16 * MiB));
-	ASSERT_OK(start_mover(self->fd, 2, "p2", b + 16 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "p1", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 2, "p2", b + 16 * MiB, 16 * MiB));
 	ASSERT_EQ(0, ioctl(self->fd, LPAR_CONFIG_APPLY, &c))
 		TH_LOG("config: %s", strerror(errno));
 	ASSERT_EQ(4ULL, c.steps);	/* shrink, move, grow, weight */
@@ -242,8 +222,8 @@ TEST_F_TIMEOUT(mv, resize_grow_shrink, 900)
 	struct lpar_status st;
 	char why[256];
 
-	ASSERT_OK(start_mover(self->fd, 1, "rs", b, 16 * MiB));
-	ASSERT_OK(start_mover(self->fd, 2, "above", b + 32 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "rs", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 2, "above", b + 32 * MiB, 16 * MiB));
 	r.size = 32 * MiB;
 	ASSERT_EQ(0, ioctl(self->fd, LPAR_RESIZE, &r)) TH_LOG("%s", strerror(errno));
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
@@ -305,8 +285,8 @@ TEST_F_TIMEOUT(mv, bad_input_changes_nothing, 900)
 	pthread_t t;
 	char why[256];
 
-	ASSERT_OK(start_mover(self->fd, 1, "ma", b, 16 * MiB));
-	ASSERT_OK(start_mover(self->fd, 2, "mb", b + 16 * MiB, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "ma", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 2, "mb", b + 16 * MiB, 16 * MiB));
 	ASSERT_OK(lpar_snapshot(self->fd, &s0));
 	ASSERT_EQ(-EBUSY, mvstor(self->fd, 1, b + 8 * MiB, 0, &m));
 	ASSERT_EQ(-ERANGE, mvstor(self->fd, 1, self->ext.start + self->ext.size,
@@ -355,7 +335,7 @@ TEST_F_TIMEOUT(mv, runner_killed_during_move, 900)
 	struct lpar_status st;
 	pthread_t t;
 
-	ASSERT_OK(start_mover(self->fd, 1, "victim", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "victim", b, 16 * MiB));
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
 	ASSERT_EQ(0, pthread_create(&t, NULL, bg_move_fn, &bg));
 	ASSERT_OK(wait_moving(self->fd, 1));
@@ -379,7 +359,7 @@ TEST_F_TIMEOUT(mv, failed_move_leaves_it_in_place, 900)
 	struct lpar_mvstor m;
 	struct lpar_status st;
 
-	ASSERT_OK(start_mover(self->fd, 1, "stay", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "stay", b, 16 * MiB));
 	/* SALE fails after the copy: the data is moved back. */
 	lpar_param_write("fault_inject", "1");
 	ASSERT_EQ(-EIO, mvstor(self->fd, 1, b + 2 * MiB, 0, &m));
@@ -407,7 +387,7 @@ TEST_F_TIMEOUT(mv, keys_interface, 900)
 	__u64 end;
 	unsigned int i;
 
-	ASSERT_OK(start_mover(self->fd, 1, "keys", b, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "keys", b, 16 * MiB));
 	ASSERT_OK(keys(self->fd, LPAR_GET_SKEYS, 1, KEY_GFN, KEY_N, before,
 		       NULL));
 	/* The guest writes there every round: referenced and changed. */
@@ -550,8 +530,8 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 	char why[256];
 	__u64 end;
 
-	ASSERT_OK(start_mover(self->fd, 1, "racer-a", home_a, RACE_SIZE));
-	ASSERT_OK(start_mover(self->fd, 3, "racer-c", home_c, RACE_SIZE));
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "racer-a", home_a, RACE_SIZE));
+	ASSERT_OK(lpar_start_mover(self->fd, 3, "racer-c", home_c, RACE_SIZE));
 	lpar_def_init(&d, 2, "racer-b", RACE_SIZE, 1, "pattern");
 	d.flags |= LPAR_DEF_ORIGIN;
 	d.origin = t;

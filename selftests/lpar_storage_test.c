@@ -41,15 +41,6 @@ FIXTURE_TEARDOWN(stor)
 	close(self->fd);
 }
 
-static unsigned long long round_of(int fd, unsigned int id)
-{
-	struct lpar_status st;
-
-	if (lpar_status(fd, id, &st) || st.report_code != LPAR_REPORT_PROGRESS)
-		return 0;
-	return st.report_value;
-}
-
 /* Is [origin, origin + size) listed in pool/map with @name? */
 static bool map_has(const char *map, unsigned long long origin,
 		    unsigned long long size, const char *name)
@@ -112,8 +103,8 @@ TEST_F_TIMEOUT(stor, two_patterns_and_probe, 900)
 				       "partition 2 activation 1: scrub check passed", 10000));
 
 	/* A third partition probes beyond its storage meanwhile. */
-	ra = round_of(self->fd, 1);
-	rb = round_of(self->fd, 2);
+	ra = lpar_progress_round(self->fd, 1);
+	rb = lpar_progress_round(self->fd, 2);
 	ASSERT_OK(lpar_act(self->fd, 3));
 	ASSERT_STATE(self->fd, 3, LPAR_STATE_OPERATING, T_ACT_MS);
 	ASSERT_REPORT(self->fd, 3, LPAR_REPORT_PASS, 515, T_ROUNDS_MS);
@@ -136,7 +127,7 @@ TEST_F_TIMEOUT(stor, two_patterns_and_probe, 900)
 	ASSERT_STATE(self->fd, 3, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
 	ASSERT_OK(lpar_deact(self->fd, 2, 0, 0));
 	ASSERT_STATE(self->fd, 2, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
-	ra = round_of(self->fd, 1);
+	ra = lpar_progress_round(self->fd, 1);
 	ASSERT_REPORT(self->fd, 1, LPAR_REPORT_PROGRESS, ra + 2, T_ROUNDS_MS);
 	ASSERT_OK(lpar_deact(self->fd, 1, 0, 0));
 	ASSERT_STATE(self->fd, 1, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
@@ -216,7 +207,7 @@ TEST_F_TIMEOUT(stor, pattern_survives_stop, 600)
 	ASSERT_START(self->fd, &d, LPAR_REPORT_PROGRESS, 2);
 	ASSERT_OK(lpar_cmd(self->fd, LPAR_STOP, 7, 0, 0));
 	ASSERT_STATE(self->fd, 7, LPAR_STATE_STOPPED, 30000);
-	r = round_of(self->fd, 7);
+	r = lpar_progress_round(self->fd, 7);
 	msleep(3000);
 	ASSERT_OK(lpar_status(self->fd, 7, &st));
 	EXPECT_EQ(LPAR_STATE_STOPPED, st.state);

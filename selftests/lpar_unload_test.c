@@ -2,9 +2,11 @@
 /*
  * lpar: the module cannot be unloaded while a partition is active; once
  * every partition is deactivated it unloads cleanly (definitions are
- * dropped, the pool released).  This test leaves the module UNLOADED:
+ * dropped, the pool released).  Then main storage taken from the running
+ * host (host_pool=) end to end.  This test leaves the module UNLOADED:
  * run_all.sh loads it again afterwards.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 
@@ -33,6 +35,20 @@ static bool iomem_has_lpar(void)
 			found = true;
 	fclose(f);
 	return found;
+}
+
+static int unload_lpar(void)
+{
+	__u64 end = now_ms() + lpar_ms(20000);
+	int r;
+
+	do {
+		r = delete_module("lpar");
+		if (r != -EBUSY && r != -EAGAIN)
+			break;
+		msleep(200);
+	} while (now_ms() < end);
+	return r;
 }
 
 FIXTURE(unload) {
@@ -96,13 +112,7 @@ TEST_F_TIMEOUT(unload, refused_while_active, 400)
 	ASSERT_OK(lpar_deact(fd, 1, 0, 0));
 	ASSERT_STATE(fd, 1, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
 	close(fd);
-	end = now_ms() + lpar_ms(20000);
-	do {
-		r = delete_module("lpar");
-		if (r != -EBUSY && r != -EAGAIN)
-			break;
-		msleep(200);
-	} while (now_ms() < end);
+	r = unload_lpar();
 	ASSERT_EQ(0, r) TH_LOG("rmmod after deact: %s", errname(r));
 	EXPECT_FALSE(module_loaded());
 	EXPECT_FALSE(pid_alive(runner));
@@ -115,3 +125,164 @@ TEST_F_TIMEOUT(unload, refused_while_active, 400)
 		EXPECT_FALSE(iomem_has_lpar()) TH_LOG("pool still claimed in /proc/iomem");
 }
 
+
+/* ---- host_pool= (issue 16) --------------------------------------------- */
+
+#define MiB		(1024ULL * 1024)
+#define HOST_POOL	(128 * MiB)
+/* What the host's free memory may move by for reasons of its own. */
+#define SLACK		(32 * MiB)
+
+/* Load lpar.ko from this tree with @params: 0 or -errno. */
+static int load_lpar(const char *params)
+{
+	char exe[PATH_MAX], ko[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int fd, ret;
+
+	if (n <= 0)
+		return -errno;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;			/* .../selftests */
+	snprintf(ko, sizeof(ko), "%s/../lpar.ko", exe);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static void runner_path(char *buf, size_t len)
+{
+	char exe[PATH_MAX - 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = 0;
+	snprintf(buf, len, "%s/../tools/runner/lpar-runner", exe);
+}
+
+/* MemFree in bytes, page cache dropped first so that it is the host's free memory. */
+static unsigned long long mem_free(void)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f;
+
+	sync();
+	f = fopen("/proc/sys/vm/drop_caches", "we");
+	if (f) {
+		fputs("3", f);
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+/* Do the last lines of the kernel log hold @needle? */
+static bool dmesg_has(const char *needle)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "dmesg | tail -n 20 | grep -qF '%s'", needle);
+	return system(cmd) == 0;
+}
+
+/*
+ * Main storage taken from the running host: load with host_pool= only,
+ * two mover guests (each verifies its pattern every round) on it, moves
+ * and an exchange across it, unload; the host's free memory returns to
+ * what it was.  Then a host_pool= larger than the host can give: the
+ * load fails saying so, and nothing is leaked.
+ */
+TEST_F_TIMEOUT(unload, host_pool_end_to_end, 600)
+{
+	struct lpar_exchange x = { .argsz = sizeof(x), .id = 1, .id2 = 2 };
+	unsigned long long before, loaded, after, base, r1, r2;
+	char runner[PATH_MAX], params[PATH_MAX + 64];
+	struct lpar_pool_info pool;
+	struct lpar_extent ext;
+	struct lpar_mvstor m;
+	struct lpar_status st;
+	int fd;
+
+	if (module_loaded())
+		ASSERT_OK(unload_lpar());
+	runner_path(runner, sizeof(runner));
+	before = mem_free();
+	ASSERT_LT(2 * HOST_POOL, before);
+	snprintf(params, sizeof(params), "host_pool=%llu runner=%s",
+		 HOST_POOL, runner);
+	ASSERT_OK(load_lpar(params));
+	loaded = mem_free();
+	/* The pool's pages left the host's free memory. */
+	EXPECT_LE(loaded + HOST_POOL - SLACK, before)
+		TH_LOG("MemFree %llu MiB before, %llu MiB with a %llu MiB pool",
+		       before / MiB, loaded / MiB, HOST_POOL / MiB);
+	EXPECT_FALSE(iomem_has_lpar());	/* host RAM: no iomem claim */
+
+	fd = lpar_open();
+	ASSERT_LE(0, fd);
+	ASSERT_OK(lpar_pool(fd, &pool));
+	ASSERT_EQ(HOST_POOL, pool.total);
+	ASSERT_OK(lpar_pool_extent(fd, &ext));
+	ASSERT_TRUE(ext.flags & LPAR_EXTENT_HOST);
+	base = ext.start;
+	ASSERT_LE(64 * MiB, ext.size);
+
+	ASSERT_OK(lpar_start_mover(fd, 1, "hostA", base, 16 * MiB));
+	ASSERT_OK(lpar_start_mover(fd, 2, "hostB", base + 16 * MiB, 16 * MiB));
+	/* Moves across the host pool, then an exchange. */
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	m.id = 1;
+	m.origin = base + 48 * MiB;
+	ASSERT_EQ(0, ioctl(fd, LPAR_MVSTOR, &m)) TH_LOG("MVSTOR: %s", strerror(errno));
+	m.origin = base + 32 * MiB;
+	ASSERT_EQ(0, ioctl(fd, LPAR_MVSTOR, &m)) TH_LOG("MVSTOR: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(fd, LPAR_EXCHANGE, &x)) TH_LOG("exchange: %s", strerror(errno));
+	ASSERT_OK(lpar_status(fd, 1, &st));
+	EXPECT_EQ(base + 16 * MiB, st.origin);
+	ASSERT_OK(lpar_status(fd, 2, &st));
+	EXPECT_EQ(base + 32 * MiB, st.origin);
+	/* Both keep verifying their patterns: two more rounds each, no FAIL. */
+	r1 = lpar_progress_round(fd, 1);
+	r2 = lpar_progress_round(fd, 2);
+	EXPECT_OK(lpar_wait_report(fd, 1, LPAR_REPORT_PROGRESS, r1 + 2,
+				   300000, NULL));
+	EXPECT_OK(lpar_wait_report(fd, 2, LPAR_REPORT_PROGRESS, r2 + 2,
+				   300000, NULL));
+	ASSERT_OK(lpar_deact(fd, 1, 0, 0));
+	ASSERT_OK(lpar_deact(fd, 2, 0, 0));
+	ASSERT_STATE(fd, 1, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	ASSERT_STATE(fd, 2, LPAR_STATE_DEACTIVATED, T_DEACT_MS);
+	close(fd);
+	ASSERT_OK(unload_lpar());
+	after = mem_free();
+	/* Every page went back to the host. */
+	EXPECT_LE(before, after + SLACK)
+		TH_LOG("MemFree %llu MiB before load, %llu MiB after unload",
+		       before / MiB, after / MiB);
+
+	/*
+	 * More than the host has: refused before anything is taken (the
+	 * module never drains the host), said why, nothing kept.
+	 */
+	snprintf(params, sizeof(params), "host_pool=%llu runner=%s",
+		 ((before * 2) / (2 * MiB)) * 2 * MiB, runner);
+	ASSERT_EQ(-ENOMEM, load_lpar(params));
+	EXPECT_FALSE(module_loaded());
+	EXPECT_TRUE(dmesg_has("the host has"));
+	after = mem_free();
+	EXPECT_LE(before, after + SLACK)
+		TH_LOG("MemFree %llu MiB before, %llu MiB after a refused load",
+		       before / MiB, after / MiB);
+}

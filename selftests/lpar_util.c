@@ -424,6 +424,26 @@ int sysfs_write(const char *rel, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
+int lpar_start_mover(int fd, unsigned int id, const char *name,
+		     unsigned long long origin, unsigned long long size)
+{
+	struct lpar_def d;
+
+	lpar_def_init(&d, id, name, size, 1, "mover");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = origin;
+	return lpar_start(fd, &d, LPAR_REPORT_PROGRESS, 1, NULL);
+}
+
+unsigned long long lpar_progress_round(int fd, unsigned int id)
+{
+	struct lpar_status st;
+
+	if (lpar_status(fd, id, &st) || st.report_code != LPAR_REPORT_PROGRESS)
+		return 0;
+	return st.report_value;
+}
+
 int lpar_param_write(const char *name, const char *val)
 {
 	char rel[128];

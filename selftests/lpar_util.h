@@ -95,6 +95,15 @@ int lpar_start(int fd, struct lpar_def *d, unsigned int code,
 	       unsigned long long min, struct lpar_status *st);
 
 /* sysfs: /sys/kernel/lpar/<rel> or /sys/kernel/lpar/partitions/<id>/<attr> */
+/*
+ * A mover guest (selftests/guest/mover.c: writes and verifies a pattern
+ * over its storage every round) of @size bytes at @origin, started and
+ * past its first round; 0 or -errno.
+ */
+int lpar_start_mover(int fd, unsigned int id, const char *name,
+		     unsigned long long origin, unsigned long long size);
+/* The last round a pattern or mover guest reported (LPAR_REPORT_PROGRESS; 0 if none). */
+unsigned long long lpar_progress_round(int fd, unsigned int id);
 int sysfs_read(const char *rel, char *buf, size_t len);	/* trims \n */
 int sysfs_write(const char *rel, const char *val);
 /* lpar.ko's module parameters: 0 or -errno; "" empties a string one. */
