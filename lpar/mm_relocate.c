@@ -1003,11 +1003,12 @@ int lpar_guest_event(struct lpar_partition *p, u32 type, u64 size,
 	spin_unlock(&p->lock);
 	/* A guest with an SCI handler learns of it at once (_E02). */
 	lpar_gpe_raise(p, LPAR_GPE_SERVICE);
-	left = wait_event_timeout(p->wq, gev_acked(p, seq),
-				  msecs_to_jiffies(timeout_ms));
+	/* The guest may take all of timeout_ms: the caller stays killable. */
+	left = wait_event_killable_timeout(p->wq, gev_acked(p, seq),
+					   msecs_to_jiffies(timeout_ms));
 	spin_lock(&p->lock);
 	if (p->gev.acked < seq)
-		ret = left ? -EIO : -ETIMEDOUT;
+		ret = left < 0 ? -EINTR : left ? -EIO : -ETIMEDOUT;
 	p->gev.type = LPAR_GEV_NONE;
 	spin_unlock(&p->lock);
 	return ret;

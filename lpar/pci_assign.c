@@ -588,6 +588,7 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 	struct lpar_partition *p;
 	struct lpar_pci_slot *s;
 	bool ask_guest;
+	long left = 1;
 	u32 was;
 	int ret;
 
@@ -612,8 +613,9 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 		    READ_ONCE(p->attached);
 	if (ask_guest) {
 		lpar_gpe_slot_eject(p, nr);
-		wait_event_timeout(p->wq, eject_done(p, nr),
-				   msecs_to_jiffies(timeout_ms));
+		/* The guest may take all of timeout_ms: stay killable. */
+		left = wait_event_killable_timeout(p->wq, eject_done(p, nr),
+						   msecs_to_jiffies(timeout_ms));
 		if (!lpar_gpe_slot_released(p, nr) && READ_ONCE(p->attached) &&
 		    !(flags & LPAR_PCI_FORCE)) {
 			/* Withdraw the request: the slot stays the guest's. */
@@ -623,9 +625,14 @@ static int lpar_pci_rem(u32 nr, u32 id, u32 flags, u32 timeout_ms)
 			s->enable = true;
 			s->state = LPAR_SLOT_ASSIGNED;
 			mutex_unlock(&slot_mutex);
-			ret = lpar_cmd_error(p, -ETIMEDOUT,
-					     "rem_pci: guest did not release slot %u within %u ms (force takes it anyway)",
-					     nr, timeout_ms);
+			if (left < 0)
+				ret = lpar_cmd_error(p, -EINTR,
+						     "rem_pci: caller killed while the guest had not released slot %u yet",
+						     nr);
+			else
+				ret = lpar_cmd_error(p, -ETIMEDOUT,
+						     "rem_pci: guest did not release slot %u within %u ms (force takes it anyway)",
+						     nr, timeout_ms);
 			put_part_locked(p);
 			return ret;
 		}

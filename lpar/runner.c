@@ -345,6 +345,13 @@ int lpar_runner_order_wait(struct lpar_partition *p, u32 order, u64 size,
 	seq = ++p->order_seq;
 	spin_unlock(&p->lock);
 	wake_up_all(&p->wq);
+	/*
+	 * Not killable, but bounded by the watchdog's or the PCI order's
+	 * limit (seconds): undo paths depend on the runner's answer, and a
+	 * caller killed while an undo waits would leave the runner's
+	 * mappings and the module's view apart.  Waits on the guest, which
+	 * may last as long as the caller asked, are killable.
+	 */
 	if (!wait_event_timeout(p->wq, order_answered(p, seq),
 				msecs_to_jiffies(timeout_ms)))
 		return -ETIMEDOUT;

@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 #include "lpar_test.h"
 
@@ -243,6 +244,56 @@ TEST_F_TIMEOUT(mv, resize_grow_shrink, 900)
 	ASSERT_OK(lpar_status(self->fd, 1, &st));
 	ASSERT_EQ(8 * MiB, st.size);
 	ASSERT_OK(two_more_rounds(self->fd, 1));
+}
+
+/*
+ * Issue 16: a resize waits for the guest's acknowledgement as long as the
+ * caller asked (here 120 s, to a guest that never answers); the caller
+ * can be killed meanwhile, and the grow is undone.
+ */
+TEST_F_TIMEOUT(mv, resize_wait_is_killable, 300)
+{
+	unsigned long long b = self->base;
+	struct lpar_status st;
+	struct lpar_def d;
+	__u64 t0;
+	int status;
+	pid_t pid;
+
+	lpar_def_init(&d, 1, "deaf", 16 * MiB, 1, "idle");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = b;
+	ASSERT_OK(lpar_start(self->fd, &d, LPAR_REPORT_PASS, 1, NULL));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct lpar_resize r = { .argsz = sizeof(r), .id = 1,
+					 .size = 32 * MiB, .timeout_ms = 120000 };
+
+		ioctl(self->fd, LPAR_RESIZE, &r);
+		_exit(0);
+	}
+	/* Let it reach the wait for the guest (the grow is mapped by then). */
+	t0 = now_ms() + lpar_ms(30000);
+	do {
+		msleep(100);
+		ASSERT_OK(lpar_status(self->fd, 1, &st));
+	} while (st.size != 32 * MiB && now_ms() < t0);
+	ASSERT_EQ(32 * MiB, st.size) TH_LOG("the grow never started");
+	msleep(500);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	t0 = now_ms();
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		ASSERT_LT(now_ms() - t0, lpar_ms(15000))
+			TH_LOG("resize caller still not dead %llu ms after SIGKILL",
+			       (unsigned long long)(now_ms() - t0));
+		msleep(50);
+	}
+	ASSERT_TRUE(WIFSIGNALED(status));
+	/* Undone: the partition runs on at its old size. */
+	ASSERT_OK(lpar_status(self->fd, 1, &st));
+	EXPECT_EQ(16 * MiB, st.size);
+	EXPECT_EQ(LPAR_STATE_OPERATING, st.state);
 }
 
 struct bg_move {
