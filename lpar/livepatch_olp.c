@@ -1269,7 +1269,7 @@ static void olp_free(struct olp_patch *p)
 			/* Never applied here: the site is off; it stays. */
 			if (p->e[i].site)
 				p->e[i].site->used = false;
-			kfree(p->e[i].old);
+			kvfree(p->e[i].old);
 		}
 	}
 	if (p->held)
@@ -1443,7 +1443,7 @@ static int olp_parse(const u8 *buf, u32 len, struct olp_patch **out)
 		strscpy(e->target, fe->target, sizeof(e->target));
 		strscpy(e->new_sym, fe->new_sym, sizeof(e->new_sym));
 		padded = round_up(e->length, 8);
-		e->old = kzalloc(3 * padded, GFP_KERNEL);
+		e->old = kvzalloc(3 * padded, GFP_KERNEL);
 		if (!e->old) {
 			ret = -ENOMEM;
 			goto err;

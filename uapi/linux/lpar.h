@@ -824,7 +824,7 @@ struct lpar_runner_sci {
 #define LPAR_OLP_MAX_ENTRIES	64
 #define LPAR_OLP_MAX_FILE	0x100000U
 #define LPAR_OLP_SYM_LEN	64
-#define LPAR_OLP_MAX_LEN	4096	/* bytes of old / new data per entry */
+#define LPAR_OLP_MAX_LEN	16384	/* bytes of old / new data per entry */
 
 #define LPAR_OLP_MAGIC		0x504c4f4cU	/* "LOLP" in file byte order */
 #define LPAR_OLP_VERSION	1
