@@ -218,33 +218,70 @@ static bool runner_holds_group(struct lpar_partition *p,
 }
 
 /*
+ * Kill the owner's runner and return a reference to its pid (or NULL if
+ * it had none), so that the caller can wait until it is gone for good.
+ */
+static struct pid *take_back_kill(struct lpar_partition *p, const char *why)
+{
+	struct pid *pid;
+
+	mutex_lock(&lpar_mutex);
+	pid = get_pid(p->runner_pid);
+	mutex_unlock(&lpar_mutex);
+	lpar_runner_kill(p, why);
+	return pid;
+}
+
+/*
+ * Wait (until @deadline) for a killed runner to be reaped: its last
+ * thread has then released every file, its VFIO container fd included.
+ * The container must be gone before the module detaches the group from
+ * it: VFIO (6.1) lets vfio_fops_release() read the container's IOMMU
+ * driver without the container's lock while vfio_group_detach_container()
+ * releases it -- make check-debug's KASAN caught the use-after-free in
+ * vfio_iommu_type1_notify() when a fence raced the runner's exit.  The
+ * runner is a user-mode helper reaped by kthreadd at once.
+ */
+static void take_back_wait_reaped(struct pid *pid, unsigned long deadline)
+{
+	if (!pid)
+		return;
+	while (pid_has_task(pid, PIDTYPE_TGID) && !time_after(jiffies, deadline))
+		msleep(20);
+}
+
+/*
  * Take the device back from the owner's runner: no device fd may be open
- * (a runner that keeps one is killed, which fails its partition), the
- * runner's container goes, and the device is reset.  Owner's op_mutex.
+ * (a runner that keeps one is killed, which fails its partition, and is
+ * waited for until it is gone), the runner's container goes, and the
+ * device is reset.  Owner's op_mutex.
  */
 static int slot_take_back(struct lpar_pci_slot *s, struct lpar_partition *p)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(TAKE_BACK_MS);
+	struct pid *victim = NULL;
 	bool killed = false;
 	int ret;
 
 	lockdep_assert_held(&p->op_mutex);
 	if (runner_holds_group(p, s)) {
-		lpar_runner_kill(p, "runner kept the VFIO group of a slot it was told to give up");
+		victim = take_back_kill(p, "runner kept the VFIO group of a slot it was told to give up");
 		killed = true;
 	}
 	for (;;) {
+		take_back_wait_reaped(victim, deadline);
 		ret = group_unset(s);
 		if (ret != -EBUSY)
 			break;
 		if (!killed) {
-			lpar_runner_kill(p, "runner kept a slot's device open after giving it up");
+			victim = take_back_kill(p, "runner kept a slot's device open after giving it up");
 			killed = true;
 		}
 		if (time_after(jiffies, deadline))
 			break;
 		msleep(20);
 	}
+	put_pid(victim);
 	if (ret) {
 		pr_err("slot %u (%s): cannot take the device back from partition %u (%d); it stays disabled\n",
 		       s->nr, s->bdf, p->def.id, ret);

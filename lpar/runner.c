@@ -773,6 +773,13 @@ static int service_port(struct lpar_partition *p, u64 gpa)
 	memcpy(sccb, va, len);
 	lpar_storage_put(p);
 	sccb->len = len;
+	/*
+	 * Counted before it takes effect: whoever sees its effect (a
+	 * report, a heartbeat) also sees it counted.
+	 */
+	spin_lock(&p->lock);
+	p->stats.sc_count++;
+	spin_unlock(&p->lock);
 	sccb->status = service_call(p, sccb);
 	va = lpar_storage_get(p, gpa);
 	if (va) {
@@ -780,9 +787,6 @@ static int service_port(struct lpar_partition *p, u64 gpa)
 		lpar_storage_put(p);
 	}
 	kfree(sccb);
-	spin_lock(&p->lock);
-	p->stats.sc_count++;
-	spin_unlock(&p->lock);
 	return 0;
 }
 
