@@ -516,7 +516,6 @@ TEST_F_TIMEOUT(life, two_at_once, 400)
 	EXPECT_EQ(self->pool.free, p.free);
 }
 
-
 /*
  * Issue 16: act racing undefine of the same partition.  The act looked
  * the partition up before the undefine removed it; it must not then
@@ -584,8 +583,9 @@ TEST_F_TIMEOUT(life, act_races_undefine, 300)
 			continue;
 		}
 		/* The act came first: the undefine was refused. */
-		ASSERT_EQ(-EBUSY, u.ret) TH_LOG("round %u: undefine returned %s",
-						 rounds, errname(u.ret));
+		ASSERT_EQ(-EBUSY, u.ret)
+			TH_LOG("round %u: undefine returned %s", rounds,
+			       errname(u.ret));
 		if (!a.ret)
 			act_won++;
 		lpar_deact(self->fd, 12, LPAR_DEACT_FORCE, 0);

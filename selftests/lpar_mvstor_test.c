@@ -65,6 +65,15 @@ static int mvstor(int fd, unsigned int id, unsigned long long origin,
 	return ioctl(fd, LPAR_MVSTOR, m) ? -errno : 0;
 }
 
+/* LPAR_RESIZE, which a running mover guest must ACK: 0 or -errno. */
+static int resize(int fd, unsigned int id, unsigned long long size)
+{
+	struct lpar_resize r = { .argsz = sizeof(r), .id = id, .size = size,
+				 .timeout_ms = lpar_ms(60000) };
+
+	return ioctl(fd, LPAR_RESIZE, &r) ? -errno : 0;
+}
+
 static int keys(int fd, unsigned long req, unsigned int id,
 		unsigned long long gfn, unsigned long long count, __u8 *buf,
 		unsigned long long *referenced)
@@ -491,18 +500,20 @@ TEST_F_TIMEOUT(mv, deactivated_origin_moves, 900)
 
 /*
  * Issue 9, item 2: the target of a move is claimed when it is checked.
- * Three commands race for one free range T while every quiesce takes
+ * Four commands race for one free range T while every quiesce takes
  * LPAR_FI_SLOW_MS (fault_inject 4), the window in which the target used
  * to be checked but not yet claimed: MVSTOR of A to T, act of B (defined
- * at T) and MVSTOR of C to T.  Exactly one may win; the pool map never
- * shows two owners of a frame and no guest ever reports FAIL.  Bounded
- * by time, not by rounds (TCG is slow).
+ * at T), MVSTOR of C to T and a grow of D, right below T, into T
+ * (issue 16: a grow reserves what it checked, before it zeroes it).
+ * Exactly one may win; the pool map never shows two owners of a frame
+ * and no guest ever reports FAIL.  Bounded by time, not by rounds (TCG
+ * is slow).
  */
 #define RACE_SIZE	(4 * MiB)
 #define RACE_SECS	45
 #define RACE_MAX_ROUNDS	400
 
-enum { RACE_MOVE, RACE_ACT };
+enum { RACE_MOVE, RACE_ACT, RACE_GROW };
 
 struct racer {
 	int fd;
@@ -519,10 +530,14 @@ static void *racer_fn(void *arg)
 	struct lpar_mvstor m;
 
 	usleep(r->delay_us);
-	if (r->kind == RACE_ACT)
+	if (r->kind == RACE_ACT) {
 		r->ret = lpar_act(r->fd, r->id);
-	else
+	} else if (r->kind == RACE_GROW) {
+		/* @origin is the size to grow to. */
+		r->ret = resize(r->fd, r->id, r->origin);
+	} else {
 		r->ret = mvstor(r->fd, r->id, r->origin, 0, &m);
+	}
 	return NULL;
 }
 
@@ -575,14 +590,17 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 {
 	unsigned long long b = self->base, home_a = b + 16 * MiB;
 	unsigned long long home_c = b + 32 * MiB, t = b + 64 * MiB;
-	unsigned int rounds = 0, wins[3] = { 0 }, i;
-	struct lpar_status sa, sb, sc;
+	unsigned int rounds = 0, wins[4] = { 0 }, i;
+	struct lpar_status sa, sb, sc, sd;
 	struct lpar_def d;
 	char why[256];
 	__u64 end;
 
 	ASSERT_OK(lpar_start_mover(self->fd, 1, "racer-a", home_a, RACE_SIZE));
 	ASSERT_OK(lpar_start_mover(self->fd, 3, "racer-c", home_c, RACE_SIZE));
+	/* D ends where T begins: growing it takes T. */
+	ASSERT_OK(lpar_start_mover(self->fd, 4, "racer-d", t - RACE_SIZE,
+				   RACE_SIZE));
 	lpar_def_init(&d, 2, "racer-b", RACE_SIZE, 1, "pattern");
 	d.flags |= LPAR_DEF_ORIGIN;
 	d.origin = t;
@@ -591,41 +609,46 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 	srand(getpid());
 	end = now_ms() + RACE_SECS * 1000;
 	while (now_ms() < end && rounds < RACE_MAX_ROUNDS) {
-		struct racer r[3] = {
+		struct racer r[4] = {
 			{ .fd = self->fd, .kind = RACE_MOVE, .id = 1, .origin = t },
 			{ .fd = self->fd, .kind = RACE_ACT, .id = 2 },
 			{ .fd = self->fd, .kind = RACE_MOVE, .id = 3, .origin = t },
+			{ .fd = self->fd, .kind = RACE_GROW, .id = 4,
+			  .origin = 2 * RACE_SIZE },
 		};
-		pthread_t th[3];
+		pthread_t th[4];
 		unsigned int won = 0;
-		bool a_at_t, b_on, c_at_t;
+		bool a_at_t, b_on, c_at_t, d_grown;
 
 		/* One starts, the others come within the quiesce window. */
-		for (i = 0; i < 3; i++)
-			r[i].delay_us = i == rounds % 3 ? 0 :
+		for (i = 0; i < 4; i++)
+			r[i].delay_us = i == rounds % 4 ? 0 :
 					10000 + rand() % 70000;
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			ASSERT_EQ(0, pthread_create(&th[i], NULL, racer_fn, &r[i]));
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			pthread_join(th[i], NULL);
 		ASSERT_EQ(0, map_overlap(why, sizeof(why)))
 			TH_LOG("round %u: pool map: %s", rounds, why);
 		ASSERT_OK(lpar_status(self->fd, 1, &sa));
 		ASSERT_OK(lpar_status(self->fd, 2, &sb));
 		ASSERT_OK(lpar_status(self->fd, 3, &sc));
+		ASSERT_OK(lpar_status(self->fd, 4, &sd));
 		a_at_t = sa.origin == t;
 		b_on = sb.state != LPAR_STATE_DEACTIVATED;
 		c_at_t = sc.origin == t;
-		won = a_at_t + b_on + c_at_t;
+		d_grown = sd.size > RACE_SIZE;
+		won = a_at_t + b_on + c_at_t + d_grown;
 		ASSERT_EQ(1, won)
-			TH_LOG("round %u: A %s at %#llx (%s), B %s (%s), C %s at %#llx (%s)",
+			TH_LOG("round %u: A %s at %#llx (%s), B %s (%s), C %s at %#llx (%s), D %llu MiB (%s)",
 			       rounds, lpar_state_name(sa.state),
 			       (unsigned long long)sa.origin, errname(r[0].ret),
 			       lpar_state_name(sb.state), errname(r[1].ret),
 			       lpar_state_name(sc.state),
-			       (unsigned long long)sc.origin, errname(r[2].ret));
+			       (unsigned long long)sc.origin, errname(r[2].ret),
+			       (unsigned long long)sd.size / MiB, errname(r[3].ret));
 		/* The losers were refused as the target is taken. */
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 4; i++) {
 			int ret = r[i].ret;
 
 			ASSERT_TRUE(!ret || ret == -EBUSY)
@@ -642,6 +665,8 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 		ASSERT_TRUE(race_guest_ok(self->fd, 2, why, sizeof(why)))
 			TH_LOG("round %u: %s", rounds, why);
 		ASSERT_TRUE(race_guest_ok(self->fd, 3, why, sizeof(why)))
+			TH_LOG("round %u: %s", rounds, why);
+		ASSERT_TRUE(race_guest_ok(self->fd, 4, why, sizeof(why)))
 			TH_LOG("round %u: %s", rounds, why);
 		/* Put the winner back, without the slow quiesce. */
 		lpar_param_write("fault_inject", "0");
@@ -661,13 +686,127 @@ TEST_F_TIMEOUT(mv, race_for_move_target, 300)
 			wins[2]++;
 			ASSERT_OK(mvstor(self->fd, 3, home_c, 0, &m));
 		}
+		if (d_grown) {
+			wins[3]++;
+			ASSERT_OK(resize(self->fd, 4, RACE_SIZE));
+		}
 		lpar_param_write("fault_inject", "4");
 		rounds++;
 	}
 	lpar_param_write("fault_inject", "0");
-	TH_LOG("%u rounds: A won %u, B %u, C %u", rounds, wins[0], wins[1],
-	       wins[2]);
+	TH_LOG("%u rounds: A won %u, B %u, C %u, D %u", rounds, wins[0],
+	       wins[1], wins[2], wins[3]);
 	ASSERT_LE(20, rounds);
 	ASSERT_OK(two_more_rounds(self->fd, 1));
 	ASSERT_OK(two_more_rounds(self->fd, 3));
+}
+
+/*
+ * Issue 16: exchange of partitions of different sizes (three MVSTORs
+ * through a free range) racing the act of partitions defined at that free
+ * range (E) and at the range the first step vacates (F).  Every step
+ * claims its target when it checks it: whoever loses is refused or undone,
+ * the pool map never shows two owners and the mover guests of A and B
+ * never report FAIL.  Bounded by time.
+ */
+#define XR_SECS		40
+
+static void xr_home(struct __test_metadata *_metadata, int fd,
+		    unsigned long long b)
+{
+	struct lpar_status sa, sb;
+	struct lpar_mvstor m;
+
+	ASSERT_OK(lpar_status(fd, 1, &sa));
+	ASSERT_OK(lpar_status(fd, 2, &sb));
+	if ((sa.origin == b && sb.origin == b + 8 * MiB) ||
+	    (sb.origin == b && sa.origin == b + 4 * MiB))
+		return;
+	/* A failed exchange left them apart: put them back in order. */
+	ASSERT_OK(mvstor(fd, 1, b + 64 * MiB, 0, &m));
+	ASSERT_OK(mvstor(fd, 2, b + 8 * MiB, 0, &m));
+	ASSERT_OK(mvstor(fd, 1, b, 0, &m));
+}
+
+TEST_F_TIMEOUT(mv, exchange_races_act, 300)
+{
+	unsigned long long b = self->base;
+	unsigned int rounds = 0, xok = 0, eon = 0, fon = 0, i;
+	struct lpar_def d;
+	char why[256];
+	__u64 end;
+
+	ASSERT_OK(lpar_start_mover(self->fd, 1, "xr-a", b, 8 * MiB));
+	ASSERT_OK(lpar_start_mover(self->fd, 2, "xr-b", b + 8 * MiB, 4 * MiB));
+	/* E: the first free range, which the exchange passes through. */
+	lpar_def_init(&d, 3, "xr-e", 8 * MiB, 1, "pattern");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = b + 12 * MiB;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	/* F: where the lower partition was, free between two steps. */
+	lpar_def_init(&d, 4, "xr-f", 4 * MiB, 1, "pattern");
+	d.flags |= LPAR_DEF_ORIGIN;
+	d.origin = b;
+	ASSERT_OK(lpar_define(self->fd, &d));
+	srand(getpid());
+	end = now_ms() + XR_SECS * 1000;
+	while (now_ms() < end) {
+		struct lpar_exchange x = { .argsz = sizeof(x), .id = 1, .id2 = 2 };
+		struct racer r[2] = {
+			{ .fd = self->fd, .kind = RACE_ACT, .id = 3,
+			  .delay_us = rand() % 1200000 },
+			{ .fd = self->fd, .kind = RACE_ACT, .id = 4,
+			  .delay_us = rand() % 1200000 },
+		};
+		struct lpar_status st;
+		pthread_t th[2];
+		int xret;
+
+		/* Every other round one act comes first, before the exchange. */
+		if (rounds & 1)
+			r[rounds / 2 % 2].delay_us = 0;
+		lpar_param_write("fault_inject", "4");
+		for (i = 0; i < 2; i++)
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, racer_fn, &r[i]));
+		if (rounds & 1)
+			msleep(300);
+		xret = ioctl(self->fd, LPAR_EXCHANGE, &x) ? -errno : 0;
+		for (i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		lpar_param_write("fault_inject", "0");
+		ASSERT_EQ(0, map_overlap(why, sizeof(why)))
+			TH_LOG("round %u: pool map: %s", rounds, why);
+		ASSERT_TRUE(!xret || xret == -EBUSY || xret == -ENOSPC)
+			TH_LOG("round %u: exchange: %s", rounds, errname(xret));
+		for (i = 0; i < 2; i++) {
+			int ret = r[i].ret;
+
+			ASSERT_TRUE(!ret || ret == -EBUSY)
+				TH_LOG("round %u: act of %u: %s", rounds,
+				       r[i].id, errname(ret));
+		}
+		for (i = 1; i <= 4; i++)
+			ASSERT_TRUE(race_guest_ok(self->fd, i, why, sizeof(why)))
+				TH_LOG("round %u: %s", rounds, why);
+		xok += !xret;
+		eon += !r[0].ret;
+		fon += !r[1].ret;
+		for (i = 0; i < 2; i++) {
+			unsigned int id = r[i].id;
+
+			ASSERT_OK(lpar_status(self->fd, id, &st));
+			if (st.state != LPAR_STATE_DEACTIVATED) {
+				ASSERT_OK(lpar_deact(self->fd, id, LPAR_DEACT_FORCE, 0));
+				ASSERT_STATE(self->fd, id, LPAR_STATE_DEACTIVATED,
+					     T_DEACT_MS);
+			}
+		}
+		xr_home(_metadata, self->fd, b);
+		rounds++;
+	}
+	TH_LOG("%u rounds: exchange done %u, E active %u, F active %u",
+	       rounds, xok, eon, fon);
+	ASSERT_LE(5, rounds);
+	ASSERT_OK(two_more_rounds(self->fd, 1));
+	ASSERT_OK(two_more_rounds(self->fd, 2));
 }

@@ -125,7 +125,6 @@ TEST_F_TIMEOUT(unload, refused_while_active, 400)
 		EXPECT_FALSE(iomem_has_lpar()) TH_LOG("pool still claimed in /proc/iomem");
 }
 
-
 /* ---- host_pool= (issue 16) --------------------------------------------- */
 
 #define MiB		(1024ULL * 1024)

@@ -308,7 +308,7 @@ static void exception(u32 vector, const struct irq_frame *f, u64 err)
 	asm volatile("mov %%cr2, %0" : "=r"(cr2));
 	gprintf("lpar: vector %u at rip 0x%llx error 0x%llx cr2 0x%llx\n",
 		vector, f->rip, err, cr2);
-	fail_stop(0xE0000000UL | vector << 16, "guest took a CPU exception");
+	fail_stop(0xE0000000UL | vector << 16, "guest: unexpected CPU fault");
 }
 
 #define EXC(n)								\

@@ -163,8 +163,9 @@ int kvm_map_storage(struct runner *r, void *mem, __u64 size, char *why,
 		return -1;
 	r->nr_slots = 1;
 	if (size > RUNNER_HOLE_END) {
-		if (kvm_set_memslot(r, 1, RUNNER_HOLE_END, size - RUNNER_HOLE_END,
-				hva + RUNNER_HOLE_END, why, len))
+		if (kvm_set_memslot(r, 1, RUNNER_HOLE_END,
+				    size - RUNNER_HOLE_END, hva + RUNNER_HOLE_END,
+				    why, len))
 			return -1;
 		r->nr_slots = 2;
 	}
@@ -419,15 +420,13 @@ int kvm_setup_sci(struct runner *r, char *why, size_t len)
 	if (ioctl(r->pfd, LPAR_RUNNER_SCI, &sci) < 0) {
 		if (errno == ENOTTY) {
 			log_info("module has no LPAR_RUNNER_SCI: no SCI for this partition");
-			kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp,
-				  sizeof(tmp));
+			kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp, sizeof(tmp));
 			close(trigger);
 			close(resample);
 			return 0;
 		}
 		snprintf(why, len, "LPAR_RUNNER_SCI: %s", strerror(errno));
-		kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp,
-				  sizeof(tmp));
+		kvm_irqfd(r, trigger, -1, LPAR_SCI_GSI, true, tmp, sizeof(tmp));
 		goto fail;
 	}
 	r->sci_trigger = trigger;
