@@ -20,6 +20,10 @@
 #   make demo           scripts/demo.sh in the VM
 #   make bench          bench/ built, bench/run_all.sh in the VM
 #   make vm CMD='...'   any command in the VM (no CMD: a shell)
+#   make dkms-install   the module's sources to /usr/src/lpar-VERSION/ and
+#                       dkms add/build/install (KVER=: for that kernel;
+#                       default every installed kernel DKMS finds headers
+#                       for); make dkms-remove undoes it
 #   make clean / distclean
 #
 # KDIR: kernel build directory (default: scripts/kdir -- the running
@@ -59,7 +63,7 @@ VM := scripts/lpar-vm
 VMFLAGS ?=
 
 .PHONY: all module tools selftests olp-patch deps ksrc checkpatch check demo bench vm \
-	check-debug debug-kernel clean module-clean distclean help
+	check-debug debug-kernel dkms-install dkms-remove clean module-clean distclean help
 
 all: module tools selftests
 
@@ -99,6 +103,28 @@ selftests: ksrc olp-patch
 	else \
 		echo "  SKIP    selftests (no selftests/Makefile)"; \
 	fi
+
+# --- DKMS ------------------------------------------------------------------------
+
+# The release, from one place: the module (Kbuild), lparctl and DKMS read
+# VERSION.  DKMS gets what Kbuild needs and nothing else.
+VERSION := $(shell cat VERSION)
+DKMS_SRC = $(DESTDIR)/usr/src/lpar-$(VERSION)
+DKMS_FILES := Kbuild VERSION $(wildcard lpar/*.c lpar/*.h) uapi/linux/lpar.h
+
+dkms-install:
+	$(Q)command -v dkms >/dev/null || { echo "dkms-install: no dkms (apt-get install dkms)" >&2; exit 1; }
+	$(Q)rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	$(Q)tar -cf - $(DKMS_FILES) | tar -xf - -C $(DKMS_SRC)
+	$(Q)sed 's/@VERSION@/$(VERSION)/g' dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	$(Q)dkms remove -m lpar -v $(VERSION) --all >/dev/null 2>&1 || true
+	$(Q)dkms add -m lpar -v $(VERSION)
+	$(Q)dkms build -m lpar -v $(VERSION) $(if $(KVER),-k $(KVER))
+	$(Q)dkms install -m lpar -v $(VERSION) $(if $(KVER),-k $(KVER))
+
+dkms-remove:
+	$(Q)dkms remove -m lpar -v $(VERSION) --all || true
+	$(Q)rm -rf $(DKMS_SRC)
 
 # --- dependencies ----------------------------------------------------------------
 

@@ -1354,5 +1354,6 @@ static void __exit lpar_exit(void)
 module_init(lpar_init);
 module_exit(lpar_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LPAR_VERSION);
 MODULE_DESCRIPTION("Logical partitioning: partitions with physically placed storage on KVM");
 MODULE_AUTHOR("The lpar developers");

@@ -718,17 +718,33 @@ int cmd_console(struct ctx *ctx, int argc, char **argv)
 
 /* ---- version ------------------------------------------------------ */
 
+/* The loaded module's release (MODULE_VERSION), or "unknown". */
+static void module_release(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/lpar/version", "re");
+
+	snprintf(buf, len, "unknown");
+	if (f) {
+		if (fgets(buf, len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+}
+
 int cmd_version(struct ctx *ctx, int argc, char **argv)
 {
-	char inc[32];
+	char inc[32], release[64];
 	int ret;
 
 	ret = no_args(ctx, argc, argv);
 	if (ret)
 		return ret;
+	module_release(release, sizeof(release));
 	if (ctx->json) {
 		json_begin(true);
 		json_obj_open(NULL);
+		json_str("lparctl_version", LPAR_VERSION);
+		json_str("module_version", release);
 		json_u64("lparctl_api", LPAR_API_VERSION);
 		json_u64("module_api", ctx->ver.api);
 		json_u64("max_partitions", ctx->ver.max_partitions);
@@ -738,8 +754,8 @@ int cmd_version(struct ctx *ctx, int argc, char **argv)
 		json_end();
 		return EXIT_OK;
 	}
-	printf("lparctl API %u, lpar.ko API %u\n", LPAR_API_VERSION,
-	       ctx->ver.api);
+	printf("lparctl %s (API %u), lpar.ko %s (API %u)\n", LPAR_VERSION,
+	       LPAR_API_VERSION, release, ctx->ver.api);
 	printf("max partitions %u, max vCPUs %u, storage increment %s\n",
 	       ctx->ver.max_partitions, ctx->ver.max_vcpus,
 	       fmt_size(ctx->ver.increment, inc, sizeof(inc)));
