@@ -20,6 +20,9 @@
 #   make demo           scripts/demo.sh in the VM
 #   make bench          bench/ built, bench/run_all.sh in the VM
 #   make vm CMD='...'   any command in the VM (no CMD: a shell)
+#   make check-dkms     selftests/lpar_dkms_test.sh in the VM: DKMS builds
+#                       the module there (~10 min under TCG) and modprobe
+#                       loads it
 #   make dkms-install   the module's sources to /usr/src/lpar-VERSION/ and
 #                       dkms add/build/install (KVER=: for that kernel;
 #                       default every installed kernel DKMS finds headers
@@ -63,7 +66,8 @@ VM := scripts/lpar-vm
 VMFLAGS ?=
 
 .PHONY: all module tools selftests olp-patch deps ksrc checkpatch check demo bench vm \
-	check-debug debug-kernel dkms-install dkms-remove clean module-clean distclean help
+	check-debug check-dkms debug-kernel dkms-install dkms-remove clean module-clean \
+	distclean help
 
 all: module tools selftests
 
@@ -125,6 +129,14 @@ dkms-install:
 dkms-remove:
 	$(Q)dkms remove -m lpar -v $(VERSION) --all || true
 	$(Q)rm -rf $(DKMS_SRC)
+
+# Not in make check's suite: gcc under TCG makes the DKMS build in the VM
+# take about 10 minutes.
+check-dkms:
+	$(Q)scripts/deps $(DEPS_FLAGS)
+	$(Q)$(SUBMAKE) all
+	$(Q)LPAR_TESTS=lpar_dkms_test.sh LPAR_NO_SKIP=1 \
+		$(VM) --timeout 1800 $(VMFLAGS) -- selftests/run_all.sh
 
 # --- dependencies ----------------------------------------------------------------
 

@@ -28,9 +28,16 @@ ok() {
 }
 
 echo "TAP version 13"
+# A kernel of our own build (make check-debug's) has no headers package
+# for DKMS to build against: nothing to test there (TAP's empty plan).
+# DKMS is tested on the distribution's kernel, by make check.
+if [ ! -d "/lib/modules/$kver/build" ]; then
+	echo "1..0 # SKIP no /lib/modules/$kver/build: DKMS is tested on the distribution kernel"
+	exit 0
+fi
 echo "1..5"
-if ! command -v dkms >/dev/null || [ ! -d "/lib/modules/$kver/build" ]; then
-	echo "# no dkms or no headers for $kver (make deps installs them)"
+if ! command -v dkms >/dev/null; then
+	echo "# no dkms (make deps installs it)"
 	for t in install modprobe version lparctl remove; do
 		ok 1 "$t"
 	done
