@@ -265,7 +265,8 @@ static int slot_take_back(struct lpar_pci_slot *s, struct lpar_partition *p)
 
 	lockdep_assert_held(&p->op_mutex);
 	if (runner_holds_group(p, s)) {
-		victim = take_back_kill(p, "runner kept the VFIO group of a slot it was told to give up");
+		victim = take_back_kill(p,
+					"runner kept the VFIO group of a slot it was told to give up");
 		killed = true;
 	}
 	for (;;) {
@@ -274,7 +275,8 @@ static int slot_take_back(struct lpar_pci_slot *s, struct lpar_partition *p)
 		if (ret != -EBUSY)
 			break;
 		if (!killed) {
-			victim = take_back_kill(p, "runner kept a slot's device open after giving it up");
+			victim = take_back_kill(p,
+						"runner kept a slot's device open after giving it up");
 			killed = true;
 		}
 		if (time_after(jiffies, deadline))

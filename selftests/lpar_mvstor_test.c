@@ -256,7 +256,7 @@ TEST_F_TIMEOUT(mv, resize_grow_shrink, 900)
 }
 
 /*
- * Issue 16: a resize waits for the guest's acknowledgement as long as the
+ * Issue 16: a resize waits for the guest's ACK as long as the
  * caller asked (here 120 s, to a guest that never answers); the caller
  * can be killed meanwhile, and the grow is undone.
  */
